@@ -1,0 +1,22 @@
+// Errno numbers the engine returns, taken from spec/errno.json by name.
+import { errno } from '../harness/spec/load.ts';
+
+export const EPERM = errno('EPERM');
+export const ENOENT = errno('ENOENT');
+export const EBADF = errno('EBADF');
+export const ENOMEM = errno('ENOMEM');
+export const EFAULT = errno('EFAULT');
+export const EBUSY = errno('EBUSY');
+export const EEXIST = errno('EEXIST');
+export const EINVAL = errno('EINVAL');
+export const ENOSPC = errno('ENOSPC');
+export const ENOTTY = errno('ENOTTY');
+export const E2BIG = errno('E2BIG');
+export const ENODEV = errno('ENODEV');
+export const EOPNOTSUPP = errno('EOPNOTSUPP');
+export const EOVERFLOW = errno('EOVERFLOW');
+export const EADDRINUSE = errno('EADDRINUSE');
+export const EMSGSIZE = errno('EMSGSIZE');
+export const EAGAIN = errno('EAGAIN');
+export const ENXIO = errno('ENXIO');
+export const EMFILE = errno('EMFILE');

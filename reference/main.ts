@@ -1,0 +1,98 @@
+// The iommufd file: its context and the ioctl dispatch table, built from the
+// ioctls of spec/ (number -> struct size, minimum size, handler) as the
+// kernel's iommufd_ioctl_ops[] is, never a growing switch.
+import { loadSpec } from '../harness/spec/load.ts';
+import type { IoctlDef } from '../harness/spec/types.ts';
+import { E2BIG, EFAULT, EINVAL, ENOTTY } from './errno.ts';
+import { FailNth } from './fail.ts';
+import { ObjectTable } from './object.ts';
+import { Ucmd, layoutOf, type Layout } from './ucmd.ts';
+import type { AddressSpace } from './usermem.ts';
+import type { IoasObject } from './ioas.ts';
+import { handlers as objectHandlers } from './destroy.ts';
+import { handlers as ioasHandlers } from './ioas.ts';
+import { handlers as optionHandlers } from './option.ts';
+import { handlers as testHandlers } from './selftest.ts';
+import { handlers as vfioIoasHandlers, vfioIoctl } from './vfio_compat.ts';
+import { notImplemented } from './unimplemented.ts';
+
+export type Handler = (ucmd: Ucmd) => number;
+
+export const IOMMUFD_TYPE = Number(loadSpec().constants.get('IOMMUFD_TYPE')!.value);
+export const IOMMUFD_CMD_BASE = Number(loadSpec().constants.get('IOMMUFD_CMD_BASE')!.value);
+
+/** Pages are charged to the user (0) or to the process (1), per IOMMU_OPTION_RLIMIT_MODE. */
+export const enum AccountMode { USER = 0, MM = 1 }
+
+interface IoctlOp { def: IoctlDef; request: number; size: number; minSize: number; layout: Layout; execute: Handler }
+
+const HANDLERS: Record<string, Handler> = {
+  ...objectHandlers, ...ioasHandlers, ...optionHandlers, ...testHandlers, ...vfioIoasHandlers,
+};
+
+/** iommufd_ioctl_ops[]: indexed by _IOC_NR - IOMMUFD_CMD_BASE, holes left empty. */
+const OPS: (IoctlOp | undefined)[] = (() => {
+  const ops: (IoctlOp | undefined)[] = [];
+  for (const def of loadSpec().ioctls.values()) {
+    if (def.convention !== 'size' || def.type.charCodeAt(0) !== IOMMUFD_TYPE || !def.struct) continue;
+    ops[def.nr - IOMMUFD_CMD_BASE] = {
+      def, request: def.request, size: def.struct.size, minSize: def.minSize,
+      layout: layoutOf(def.struct), execute: HANDLERS[def.name] ?? notImplemented,
+    };
+  }
+  return Array.from(ops);
+})();
+
+/** Ioctls whose handler is not written yet (they still follow the generic rules). */
+export const UNIMPLEMENTED = OPS.filter((op) => op && op.execute === notImplemented).map((op) => op!.def.name);
+
+export class IommufdCtx {
+  readonly objects: ObjectTable;
+  accountMode: AccountMode;
+  vfioIoas?: IoasObject;
+  private readonly u32buf = new Uint8Array(4);
+  private readonly u32view = new DataView(this.u32buf.buffer);
+
+  constructor(readonly mm: AddressSpace, readonly fail: FailNth, vfioContainer = false) {
+    this.objects = new ObjectTable(fail);
+    // /dev/vfio/vfio defaults to the accounting VFIO itself uses.
+    this.accountMode = vfioContainer ? AccountMode.MM : AccountMode.USER;
+  }
+
+  /** iommufd_fops_ioctl: returns the non-negative result or -errno. */
+  ioctl(request: number, arg: number): number {
+    const index = (request & 0xff) - IOMMUFD_CMD_BASE;
+    if (index < 0 || index >= OPS.length) return vfioIoctl(this, request, arg);
+    if (this.mm.copyFrom(arg, this.u32buf) < 0) return -EFAULT;
+    const userSize = this.u32view.getUint32(0, true);
+    const entry = OPS[index];
+    // The kernel answers ENOIOCTLCMD, which the VFS turns into ENOTTY.
+    if (!entry || entry.request !== request) return -ENOTTY;
+    if (userSize < entry.minSize) return -EINVAL;
+    const cmd = new Uint8Array(entry.size);
+    const rc = this.copyStructFromUser(cmd, arg, userSize);
+    if (rc) return rc;
+    const ucmd = new Ucmd(this, arg, userSize, cmd, entry.layout);
+    const ret = entry.execute(ucmd);
+    if (ucmd.newObj) {
+      if (ret < 0) this.objects.abort(ucmd.newObj);
+      else this.objects.finalize(ucmd.newObj);
+    }
+    return ret;
+  }
+
+  /** copy_struct_from_user: a longer caller struct must have a zero tail (else E2BIG); a shorter one is zero-extended. */
+  private copyStructFromUser(dst: Uint8Array, src: number, usize: number): number {
+    if (usize > dst.length) {
+      const z = this.mm.checkZeroed(src + dst.length, usize - dst.length);
+      if (z <= 0) return z < 0 ? z : -E2BIG;
+    }
+    return this.mm.copyFrom(src, dst.subarray(0, Math.min(usize, dst.length))) < 0 ? -EFAULT : 0;
+  }
+
+  /** The file's release(): every object goes, leaves first. */
+  release(): void {
+    this.objects.destroyAll();
+    this.vfioIoas = undefined;
+  }
+}

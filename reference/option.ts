@@ -1,0 +1,56 @@
+// IOMMU_OPTION: the global RLIMIT_MODE and the per-IOAS HUGE_PAGES option.
+import { loadSpec } from '../harness/spec/load.ts';
+import { EBUSY, EFAULT, EINVAL, ENOENT, EOPNOTSUPP } from './errno.ts';
+import { getIoas } from './ioas.ts';
+import { AccountMode } from './main.ts';
+import type { Ucmd } from './ucmd.ts';
+
+const C = (name: string) => Number(loadSpec().constants.get(name)!.value);
+const RLIMIT_MODE = C('IOMMU_OPTION_RLIMIT_MODE');
+const HUGE_PAGES = C('IOMMU_OPTION_HUGE_PAGES');
+const OP_SET = C('IOMMU_OPTION_OP_SET');
+const OP_GET = C('IOMMU_OPTION_OP_GET');
+
+function rlimitMode(ucmd: Ucmd): number {
+  const ctx = ucmd.ctx;
+  if (ucmd.u32('object_id')) return -EOPNOTSUPP;
+  const op = ucmd.u16('op');
+  if (op === OP_GET) {
+    ucmd.setU64('val64', ctx.accountMode === AccountMode.MM ? 1n : 0n);
+    return 0;
+  }
+  if (op !== OP_SET) return -EOPNOTSUPP;
+  // The process is modelled as holding CAP_SYS_RESOURCE, as the kernel selftest runs.
+  if (ctx.objects.count) return -EBUSY;
+  const v = ucmd.u64('val64');
+  if (v > 1n) return -EINVAL;
+  ctx.accountMode = v === 1n ? AccountMode.MM : AccountMode.USER;
+  return 0;
+}
+
+function hugePages(ucmd: Ucmd): number {
+  const ioas = getIoas(ucmd.ctx, ucmd.u32('object_id'));
+  if (!ioas) return -ENOENT;
+  const op = ucmd.u16('op');
+  if (op === OP_GET) {
+    ucmd.setU64('val64', ioas.disableLargePages ? 0n : 1n);
+    return 0;
+  }
+  if (op !== OP_SET) return -EOPNOTSUPP;
+  const v = ucmd.u64('val64');
+  if (v > 1n) return -EINVAL;
+  ioas.disableLargePages = v === 0n;
+  return 0;
+}
+
+function iommufdOption(ucmd: Ucmd): number {
+  if (ucmd.u16('__reserved')) return -EOPNOTSUPP;
+  const id = ucmd.u32('option_id');
+  const rc = id === RLIMIT_MODE ? rlimitMode(ucmd) : id === HUGE_PAGES ? hugePages(ucmd) : -EOPNOTSUPP;
+  if (rc) return rc;
+  // Only val64 goes back to the caller.
+  const off = ucmd.f['val64']!;
+  return ucmd.ctx.mm.copyTo(ucmd.ubuffer + off, ucmd.cmd.subarray(off, off + 8)) < 0 ? -EFAULT : 0;
+}
+
+export const handlers = { IOMMU_OPTION: iommufdOption };

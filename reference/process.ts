@@ -1,0 +1,82 @@
+// The simulated calling process: its file descriptor table and its address
+// space. Files are iommufd contexts (/dev/iommu, /dev/vfio/vfio) and
+// memfd-like files. This is what a backend's syscalls act on.
+import { EBADF, EINVAL, EMFILE, ENOENT, ENOTTY } from './errno.ts';
+import { FailNth } from './fail.ts';
+import { IommufdCtx } from './main.ts';
+import { AddressSpace, Backing } from './usermem.ts';
+
+
+export type File =
+  | { kind: 'iommufd'; ctx: IommufdCtx }
+  | { kind: 'memfd'; backing: Backing; name: string };
+
+const DEVICES: Record<string, (p: Process) => IommufdCtx> = {
+  '/dev/iommu': (p) => new IommufdCtx(p.mm, p.fail),
+  '/dev/vfio/vfio': (p) => new IommufdCtx(p.mm, p.fail, true),
+};
+
+const MAX_FDS = 1024;
+
+export class Process {
+  readonly mm = new AddressSpace();
+  readonly fail = new FailNth();
+  private readonly fds = new Map<number, File>();
+
+  /** Lowest free descriptor from 3 up, as the kernel hands them out (0-2 are stdio). */
+  private install(file: File): number {
+    for (let fd = 3; fd < MAX_FDS; fd++) {
+      if (!this.fds.has(fd)) { this.fds.set(fd, file); return fd; }
+    }
+    return -EMFILE;
+  }
+
+  file(fd: number): File | undefined { return this.fds.get(fd); }
+
+  open(path: string): number {
+    const make = DEVICES[path];
+    if (!make) return -ENOENT;
+    return this.install({ kind: 'iommufd', ctx: make(this) });
+  }
+
+  close(fd: number): number {
+    const f = this.fds.get(fd);
+    if (!f) return -EBADF;
+    this.fds.delete(fd);
+    if (f.kind === 'iommufd') f.ctx.release();
+    return 0;
+  }
+
+  ioctl(fd: number, request: number, arg: number): number {
+    const f = this.fds.get(fd);
+    if (!f) return -EBADF;
+    if (f.kind !== 'iommufd') return -ENOTTY;
+    return f.ctx.ioctl(request >>> 0, arg);
+  }
+
+  memfdCreate(name: string): number {
+    return this.install({ kind: 'memfd', backing: new Backing(0), name });
+  }
+
+  ftruncate(fd: number, size: number): number {
+    const f = this.fds.get(fd);
+    if (!f) return -EBADF;
+    if (f.kind !== 'memfd' || !Number.isSafeInteger(size) || size < 0) return -EINVAL;
+    f.backing.truncate(size);
+    return 0;
+  }
+
+  /** mmap of anonymous memory (fd < 0) or of a memfd; returns the address or -errno. */
+  mmap(length: number, prot: number, fd = -1, offset = 0): number {
+    if (fd < 0) return this.mm.mmap(length, prot);
+    const f = this.fds.get(fd);
+    if (!f) return -EBADF;
+    if (f.kind !== 'memfd') return -EINVAL;
+    return this.mm.mmap(length, prot, f.backing, offset);
+  }
+
+  /** Process exit: every file is closed. */
+  exit(): void {
+    for (const fd of [...this.fds.keys()]) this.close(fd);
+  }
+}

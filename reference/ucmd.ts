@@ -1,0 +1,51 @@
+// One ioctl call in flight: the kernel's struct iommufd_ucmd. Handlers read
+// and write the copied-in command by field name through its layout.
+import type { StructDef } from '../harness/spec/types.ts';
+import { EFAULT } from './errno.ts';
+import type { IommufdObject } from './object.ts';
+import type { IommufdCtx } from './main.ts';
+
+/** Byte offsets of a struct's top-level fields, resolved once from spec/. */
+export type Layout = Record<string, number>;
+
+const layouts = new WeakMap<StructDef, Layout>();
+export function layoutOf(def: StructDef): Layout {
+  let l = layouts.get(def);
+  if (!l) {
+    l = Object.fromEntries(def.fields.map((f) => [f.name, f.offset]));
+    layouts.set(def, l);
+  }
+  return l;
+}
+
+export class Ucmd {
+  readonly dv: DataView;
+  /** Object created by this call: finalized on success, aborted on failure (iommufd_fops_ioctl). */
+  newObj?: IommufdObject;
+
+  constructor(
+    readonly ctx: IommufdCtx,
+    /** User address of the argument. */
+    readonly ubuffer: number,
+    /** The size the caller declared in the leading u32. */
+    readonly userSize: number,
+    /** The kernel copy: sizeof(struct), zero-extended past userSize. */
+    readonly cmd: Uint8Array,
+    readonly f: Layout,
+  ) {
+    this.dv = new DataView(cmd.buffer, cmd.byteOffset, cmd.byteLength);
+  }
+
+  u16(field: string): number { return this.dv.getUint16(this.f[field]!, true); }
+  u32(field: string): number { return this.dv.getUint32(this.f[field]!, true); }
+  s32(field: string): number { return this.dv.getInt32(this.f[field]!, true); }
+  u64(field: string): bigint { return this.dv.getBigUint64(this.f[field]!, true); }
+  setU32(field: string, v: number): void { this.dv.setUint32(this.f[field]!, v, true); }
+  setU64(field: string, v: bigint): void { this.dv.setBigUint64(this.f[field]!, v, true); }
+
+  /** iommufd_ucmd_respond: copies the command back, never past the caller's size. */
+  respond(size = this.cmd.length): number {
+    const n = Math.min(size, this.userSize);
+    return this.ctx.mm.copyTo(this.ubuffer, this.cmd.subarray(0, n)) < 0 ? -EFAULT : 0;
+  }
+}

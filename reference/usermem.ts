@@ -1,0 +1,167 @@
+// The simulated caller's address space: mappings (VMAs) with protections
+// over anonymous or memfd-like backings, and the copy_from_user /
+// copy_to_user primitives the engine uses on it (EFAULT where a real kernel
+// would fault). Addresses are JS numbers: user space lies below 2^47.
+import { EFAULT, EINVAL, ENOMEM } from './errno.ts';
+
+export const PAGE_SIZE = 4096;
+export const PROT_READ = 1;
+export const PROT_WRITE = 2;
+export const PROT_EXEC = 4;
+/** Highest user address + 1 on x86-64 with 4-level paging. */
+export const TASK_SIZE = 2 ** 47 - PAGE_SIZE;
+const MMAP_BASE = 2 ** 40;
+
+/** Memory a mapping shows: anonymous memory or a memfd-like file. Pages are allocated on first write. */
+export class Backing {
+  readonly pages = new Map<number, Uint8Array>();
+  constructor(public size: number) {}
+
+  page(index: number, create: boolean): Uint8Array | undefined {
+    let p = this.pages.get(index);
+    if (!p && create) { p = new Uint8Array(PAGE_SIZE); this.pages.set(index, p); }
+    return p;
+  }
+
+  truncate(size: number): void {
+    const keep = Math.ceil(size / PAGE_SIZE);
+    for (const i of this.pages.keys()) if (i >= keep) this.pages.delete(i);
+    const tail = this.pages.get(Math.floor(size / PAGE_SIZE));
+    if (tail && size % PAGE_SIZE) tail.fill(0, size % PAGE_SIZE);
+    this.size = size;
+  }
+}
+
+export interface Vma { start: number; end: number; prot: number; backing: Backing; offset: number }
+
+const isPageAligned = (n: number) => n % PAGE_SIZE === 0;
+
+export class AddressSpace {
+  /** Sorted by start, non-overlapping; lookups are binary searches. */
+  private vmas: Vma[] = [];
+  private next = MMAP_BASE;
+
+  /** Index of the VMA containing addr, or -1. */
+  private find(addr: number): number {
+    let lo = 0, hi = this.vmas.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.vmas[mid]!;
+      if (addr < v.start) hi = mid - 1;
+      else if (addr >= v.end) lo = mid + 1;
+      else return mid;
+    }
+    return -1;
+  }
+
+  vmaAt(addr: number): Vma | undefined {
+    const i = this.find(addr);
+    return i < 0 ? undefined : this.vmas[i];
+  }
+
+  /** Maps length bytes (rounded up to pages) of a backing; returns the address or -errno. */
+  mmap(length: number, prot: number, backing?: Backing, offset = 0): number {
+    if (!Number.isSafeInteger(length) || length <= 0 || !isPageAligned(offset)) return -EINVAL;
+    const len = Math.ceil(length / PAGE_SIZE) * PAGE_SIZE;
+    if (this.next + len > TASK_SIZE) return -ENOMEM;
+    const start = this.next;
+    this.next += len + PAGE_SIZE; // a guard page between mappings
+    this.insert({ start, end: start + len, prot, backing: backing ?? new Backing(len), offset });
+    return start;
+  }
+
+  private insert(v: Vma): void {
+    let lo = 0, hi = this.vmas.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.vmas[mid]!.start < v.start) lo = mid + 1; else hi = mid; }
+    this.vmas.splice(lo, 0, v);
+  }
+
+  /** Applies fn to the parts of [addr, addr+len) that are mapped, splitting VMAs at the edges. */
+  private carve(addr: number, len: number, fn: (v: Vma) => Vma | undefined): void {
+    const end = addr + len;
+    const out: Vma[] = [];
+    for (const v of this.vmas) {
+      if (v.end <= addr || v.start >= end) { out.push(v); continue; }
+      if (v.start < addr) out.push({ ...v, end: addr });
+      const mid = { ...v, start: Math.max(v.start, addr), end: Math.min(v.end, end) };
+      mid.offset = v.offset + (mid.start - v.start);
+      const kept = fn(mid);
+      if (kept) out.push(kept);
+      if (v.end > end) out.push({ ...v, start: end, offset: v.offset + (end - v.start) });
+    }
+    this.vmas = out;
+  }
+
+  munmap(addr: number, length: number): number {
+    if (!isPageAligned(addr) || length <= 0 || addr + length > TASK_SIZE) return -EINVAL;
+    this.carve(addr, Math.ceil(length / PAGE_SIZE) * PAGE_SIZE, () => undefined);
+    return 0;
+  }
+
+  mprotect(addr: number, length: number, prot: number): number {
+    if (!isPageAligned(addr) || length < 0) return -EINVAL;
+    const len = Math.ceil(length / PAGE_SIZE) * PAGE_SIZE;
+    for (let a = addr; a < addr + len;) {
+      const v = this.vmaAt(a);
+      if (!v) return -ENOMEM;
+      a = v.end;
+    }
+    this.carve(addr, len, (v) => ({ ...v, prot }));
+    return 0;
+  }
+
+  /**
+   * Walks [addr, addr+len) page by page, calling fn(page bytes or undefined
+   * for a never-written page, offset in page, count, position in the walk).
+   * Returns 0, or -EFAULT at the first byte that is unmapped, lacks `prot`
+   * or lies beyond the end of its file. fn may stop the walk by returning false.
+   */
+  walk(addr: number, len: number, prot: number, create: boolean,
+    fn: (page: Uint8Array | undefined, off: number, n: number, pos: number) => boolean | void): number {
+    if (len === 0) return 0;
+    if (!Number.isSafeInteger(addr) || addr < 0 || addr + len > TASK_SIZE) return -EFAULT;
+    let pos = 0;
+    while (pos < len) {
+      const a = addr + pos;
+      const v = this.vmaAt(a);
+      if (!v || (v.prot & prot) !== prot) return -EFAULT;
+      const fileOff = v.offset + (a - v.start);
+      if (fileOff >= v.backing.size) return -EFAULT;
+      const inPage = fileOff % PAGE_SIZE;
+      const n = Math.min(len - pos, PAGE_SIZE - inPage, v.end - a, v.backing.size - fileOff);
+      if (fn(v.backing.page(Math.floor(fileOff / PAGE_SIZE), create), inPage, n, pos) === false) return 0;
+      pos += n;
+    }
+    return 0;
+  }
+
+  /** copy_from_user: 0 or -EFAULT. */
+  copyFrom(addr: number, dst: Uint8Array): number {
+    return this.walk(addr, dst.length, PROT_READ, false, (p, off, n, pos) => {
+      if (p) dst.set(p.subarray(off, off + n), pos); else dst.fill(0, pos, pos + n);
+    });
+  }
+
+  /** copy_to_user: 0 or -EFAULT (bytes before the fault may already be written, as in the kernel). */
+  copyTo(addr: number, src: Uint8Array): number {
+    return this.walk(addr, src.length, PROT_WRITE, true, (p, off, n, pos) => { p!.set(src.subarray(pos, pos + n), off); });
+  }
+
+  /** check_zeroed_user: 1 if all len bytes are zero, 0 at the first non-zero one, -EFAULT if a fault comes first. */
+  checkZeroed(addr: number, len: number): number {
+    let zero = true;
+    const rc = this.walk(addr, len, PROT_READ, false, (p, off, n) => {
+      if (!p) return true;
+      for (let i = off; i < off + n; i++) if (p[i]) { zero = false; return false; }
+      return true;
+    });
+    if (!zero) return 0;
+    return rc < 0 ? rc : 1;
+  }
+}
+
+/** A u64 from an ioctl argument as a user address, or -1 when no user address can have that value. */
+export function userAddr(v: bigint): number {
+  return v < BigInt(TASK_SIZE) ? Number(v) : -1;
+}
+

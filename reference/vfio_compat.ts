@@ -1,0 +1,80 @@
+// The VFIO type1 container ioctls that iommufd answers on the same file
+// (every request outside the iommufd range goes here), and IOMMU_VFIO_IOAS.
+import { loadSpec } from '../harness/spec/load.ts';
+import type { IoctlDef } from '../harness/spec/types.ts';
+import { EFAULT, EINVAL, ENODEV, ENOENT, ENOTTY, EOPNOTSUPP } from './errno.ts';
+import { getIoas, type IoasObject } from './ioas.ts';
+import type { IommufdCtx } from './main.ts';
+import type { Ucmd } from './ucmd.ts';
+
+const spec = loadSpec();
+const C = (name: string) => spec.constants.get(name)!.value;
+const VFIO_API_VERSION = Number(C('VFIO_API_VERSION'));
+const VFIO_IOAS_GET = Number(C('IOMMU_VFIO_IOAS_GET'));
+const VFIO_IOAS_SET = Number(C('IOMMU_VFIO_IOAS_SET'));
+const VFIO_IOAS_CLEAR = Number(C('IOMMU_VFIO_IOAS_CLEAR'));
+
+function getCompatIoas(ctx: IommufdCtx): IoasObject | undefined {
+  return ctx.vfioIoas;
+}
+
+function iommufdVfioIoas(ucmd: Ucmd): number {
+  if (ucmd.u16('__reserved')) return -EOPNOTSUPP;
+  const ctx = ucmd.ctx;
+  switch (ucmd.u16('op')) {
+    case VFIO_IOAS_GET: {
+      const ioas = getCompatIoas(ctx);
+      if (!ioas) return -ENODEV;
+      ucmd.setU32('ioas_id', ioas.id);
+      return ucmd.respond();
+    }
+    case VFIO_IOAS_SET: {
+      const ioas = getIoas(ctx, ucmd.u32('ioas_id'));
+      if (!ioas) return -ENOENT;
+      ctx.vfioIoas = ioas;
+      return 0;
+    }
+    case VFIO_IOAS_CLEAR:
+      ctx.vfioIoas = undefined;
+      return 0;
+    default:
+      return -EOPNOTSUPP;
+  }
+}
+
+export const handlers = { IOMMU_VFIO_IOAS: iommufdVfioIoas };
+
+type VfioHandler = (ctx: IommufdCtx, def: IoctlDef, arg: number) => number;
+
+/** The argsz-convention prologue: copy the mandatory part, check argsz and flags. */
+function argszPrologue(ctx: IommufdCtx, def: IoctlDef, arg: number, supportedFlags: bigint): number {
+  const head = new Uint8Array(def.minSize);
+  if (ctx.mm.copyFrom(arg, head) < 0) return -EFAULT;
+  const dv = new DataView(head.buffer);
+  const argsz = dv.getUint32(0, true);
+  const flags = def.struct!.byName.has('flags') ? BigInt(dv.getUint32(def.struct!.byName.get('flags')!.offset, true)) : 0n;
+  if (argsz < def.minSize || (flags & ~supportedFlags) !== 0n) return -EINVAL;
+  return 0;
+}
+
+const ALL_FLAGS = (1n << 32n) - 1n;
+const VFIO: Partial<Record<string, VfioHandler>> = {
+  VFIO_GET_API_VERSION: () => VFIO_API_VERSION,
+  VFIO_IOMMU_GET_INFO: (ctx, def, arg) => argszPrologue(ctx, def, arg, ALL_FLAGS) || (getCompatIoas(ctx) ? -EOPNOTSUPP : -ENODEV),
+  VFIO_IOMMU_MAP_DMA: (ctx, def, arg) =>
+    argszPrologue(ctx, def, arg, C('VFIO_DMA_MAP_FLAG_READ') | C('VFIO_DMA_MAP_FLAG_WRITE')) || (getCompatIoas(ctx) ? -EOPNOTSUPP : -ENODEV),
+  VFIO_IOMMU_UNMAP_DMA: (ctx, def, arg) =>
+    argszPrologue(ctx, def, arg, C('VFIO_DMA_UNMAP_FLAG_ALL')) || (getCompatIoas(ctx) ? -EOPNOTSUPP : -ENODEV),
+};
+
+const BY_REQUEST = new Map<number, { def: IoctlDef; h: VfioHandler }>();
+for (const def of spec.ioctls.values()) {
+  const h = VFIO[def.name];
+  if (def.header === 'linux/vfio.h' && h) BY_REQUEST.set(def.request, { def, h });
+}
+
+/** iommufd_vfio_ioctl: VFIO container requests; anything else is not an ioctl of this file. */
+export function vfioIoctl(ctx: IommufdCtx, request: number, arg: number): number {
+  const e = BY_REQUEST.get(request);
+  return e ? e.h(ctx, e.def, arg) : -ENOTTY;
+}
