@@ -58,8 +58,32 @@ function argszPrologue(ctx: IommufdCtx, def: IoctlDef, arg: number, supportedFla
 }
 
 const ALL_FLAGS = (1n << 32n) - 1n;
+const TYPE1 = C('VFIO_TYPE1_IOMMU');
+const TYPE1v2 = C('VFIO_TYPE1v2_IOMMU');
+const UNMAP_ALL = C('VFIO_UNMAP_ALL');
+const DMA_CC = C('VFIO_DMA_CC_IOMMU');
+
+/** VFIO_CHECK_EXTENSION: 1 for what the emulation provides, 0 for the rest. */
+function checkExtension(ctx: IommufdCtx, type: bigint): number {
+  if (type === TYPE1 || type === TYPE1v2 || type === UNMAP_ALL) return 1;
+  // Every domain of the reference engine enforces cache coherency.
+  if (type === DMA_CC) return getCompatIoas(ctx) ? 1 : -ENODEV;
+  return 0;
+}
+
+/** VFIO_SET_IOMMU: only the type1 flavours, and only once a compat IOAS exists. */
+function setIommu(ctx: IommufdCtx, type: bigint): number {
+  if (type !== TYPE1 && type !== TYPE1v2) return -EINVAL;
+  const ioas = getCompatIoas(ctx);
+  if (!ioas) return -ENODEV;
+  // Type1 could unmap inside a mapping; large IOPTEs would prevent that.
+  if (type === TYPE1) ioas.disableLargePages = true;
+  return 0;
+}
 const VFIO: Partial<Record<string, VfioHandler>> = {
   VFIO_GET_API_VERSION: () => VFIO_API_VERSION,
+  VFIO_CHECK_EXTENSION: (ctx, _def, arg) => checkExtension(ctx, BigInt(arg)),
+  VFIO_SET_IOMMU: (ctx, _def, arg) => setIommu(ctx, BigInt(arg)),
   VFIO_IOMMU_GET_INFO: (ctx, def, arg) => argszPrologue(ctx, def, arg, ALL_FLAGS) || (getCompatIoas(ctx) ? -EOPNOTSUPP : -ENODEV),
   VFIO_IOMMU_MAP_DMA: (ctx, def, arg) =>
     argszPrologue(ctx, def, arg, C('VFIO_DMA_MAP_FLAG_READ') | C('VFIO_DMA_MAP_FLAG_WRITE')) || (getCompatIoas(ctx) ? -EOPNOTSUPP : -ENODEV),

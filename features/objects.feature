@@ -1,0 +1,67 @@
+@objects
+Feature: Objects have ids, and IOMMU_DESTROY removes them
+  Everything an iommufd creates is an object with a numeric id. Ids are never
+  0 and belong to the iommufd that made them. IOMMU_DESTROY removes an object
+  of any kind by id.
+
+  Background:
+    Given an open iommufd
+
+  @OBJECTS.ID.NONZERO @OBJECTS.ID.UNIQUE
+  Scenario: Objects alive together have distinct, non-zero ids
+    When I call IOMMU_IOAS_ALLOC with no fields set
+    Then it succeeds
+    And out_ioas_id is not 0
+    And I remember out_ioas_id as $first
+    When I call IOMMU_IOAS_ALLOC with no fields set
+    Then it succeeds
+    And out_ioas_id is not 0
+    And I remember out_ioas_id as $second
+    And $first and $second are different
+
+  @OBJECTS.DESTROY.UNKNOWN
+  Scenario Outline: Destroying an id that names no object fails with ENOENT: <id>
+    When I call IOMMU_DESTROY with:
+      | field | value |
+      | id    | <id>  |
+    Then it fails with ENOENT
+
+    Examples:
+      | id         |
+      | 0          |
+      | 1          |
+      | 0x7fffffff |
+      | 0xffffffff |
+
+  @OBJECTS.DESTROY.REMOVES
+  Scenario: A destroyed object is gone
+    Given I call IOMMU_IOAS_ALLOC with no fields set
+    And I remember out_ioas_id as $ioas
+    When I call IOMMU_DESTROY with:
+      | field | value |
+      | id    | $ioas |
+    Then it succeeds
+    When I call IOMMU_DESTROY with:
+      | field | value |
+      | id    | $ioas |
+    Then it fails with ENOENT
+    When I call IOMMU_OPTION with:
+      | field     | value                   |
+      | option_id | IOMMU_OPTION_HUGE_PAGES |
+      | op        | IOMMU_OPTION_OP_GET     |
+      | object_id | $ioas                   |
+    Then it fails with ENOENT
+
+  @OBJECTS.ID.PER_FILE
+  Scenario: An id of one iommufd names nothing in another
+    Given another open iommufd as $other
+    And I call IOMMU_IOAS_ALLOC with no fields set
+    And I remember out_ioas_id as $ioas
+    When I call IOMMU_DESTROY on $other with:
+      | field | value |
+      | id    | $ioas |
+    Then it fails with ENOENT
+    When I call IOMMU_DESTROY with:
+      | field | value |
+      | id    | $ioas |
+    Then it succeeds

@@ -1,0 +1,63 @@
+// The backend interface: syscalls on bytes, as a process sees them. A
+// backend is the reference engine in-process, a process speaking the wire
+// protocol, or the real kernel through the native bridge; scenarios see no
+// difference. Results carry errno (0 on success) rather than throwing.
+
+export interface SysResult {
+  /** Return value of the call (>= 0) when errno is 0. */
+  ret: number;
+  errno: number;
+}
+
+export interface IoctlResult extends SysResult {
+  /** For an argument given as bytes: the same bytes after the call. */
+  bytes?: Uint8Array;
+}
+
+/**
+ * The third argument of ioctl(2): bytes the backend places in the caller's
+ * memory for the call (then reads back), a raw user address, or an integer.
+ */
+export type IoctlArg =
+  | { bytes: Uint8Array }
+  | { addr: bigint }
+  | { value: bigint };
+
+export interface BackendInfo {
+  name: string;
+  version: string;
+  /** The kernel version whose uAPI the backend implements (e.g. "7.3"). */
+  kernel: string;
+  /** Ioctl names it supports; every one of spec/ when absent. */
+  ioctls?: string[];
+  /** IOMMU_TEST_OP_* names it supports. */
+  testOps?: string[];
+  /** False when the backend cannot run anything here (e.g. no /dev/iommu); reason says why. */
+  available: boolean;
+  reason?: string;
+}
+
+export const PROT_READ = 1;
+export const PROT_WRITE = 2;
+
+export interface Backend {
+  readonly info: BackendInfo;
+  /** A fresh process for the next scenario: every fd closed, every mapping gone. */
+  reset(): Promise<void>;
+  open(path: string): Promise<SysResult>;
+  close(fd: number): Promise<SysResult>;
+  ioctl(fd: number, request: number, arg: IoctlArg): Promise<IoctlResult>;
+  read(fd: number, length: number): Promise<SysResult & { bytes?: Uint8Array }>;
+  write(fd: number, bytes: Uint8Array): Promise<SysResult>;
+  poll(fd: number, events: number, timeoutMs: number): Promise<SysResult & { revents?: number }>;
+  /** Anonymous memory when fd is omitted, else a mapping of that file. ret is unused; addr is the address. */
+  mmap(length: bigint, prot: number, fd?: number, offset?: bigint): Promise<SysResult & { addr?: bigint }>;
+  munmap(addr: bigint, length: bigint): Promise<SysResult>;
+  mprotect(addr: bigint, length: bigint, prot: number): Promise<SysResult>;
+  /** Reads the caller's memory (as the process itself would). */
+  memRead(addr: bigint, length: number): Promise<SysResult & { bytes?: Uint8Array }>;
+  memWrite(addr: bigint, bytes: Uint8Array): Promise<SysResult>;
+  memfdCreate(name: string): Promise<SysResult>;
+  ftruncate(fd: number, length: bigint): Promise<SysResult>;
+  dispose(): Promise<void>;
+}
