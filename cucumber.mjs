@@ -1,7 +1,6 @@
 // Cucumber's configuration. tsx is registered by the first import so that
 // the TypeScript step definitions load (the `loader` option fails on Node 20).
 export default {
-  paths: ['features/**/*.feature'],
   import: ['steps/support/register.mjs', 'steps/**/*.ts'],
   worldParameters: { backend: 'reference' },
 };

@@ -1,0 +1,36 @@
+// Runs cucumber through its JavaScript API with the project's configuration,
+// collecting the message stream that reports and lint are built from.
+import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
+import type { Envelope } from '@cucumber/messages';
+import { resolve, dirname } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface CucumberRun {
+  paths?: string[];
+  tags?: string;
+  backend?: string;
+  dryRun?: boolean;
+  formats?: string[];
+  onMessage?: (e: Envelope) => void;
+  /** Discard cucumber's own console output (lint's dry run). */
+  quiet?: boolean;
+}
+
+export async function runWithCucumber(opts: CucumberRun): Promise<boolean> {
+  const { runConfiguration } = await loadConfiguration({
+    file: 'cucumber.mjs',
+    provided: {
+      ...(opts.paths ? { paths: opts.paths } : {}),
+      ...(opts.tags ? { tags: opts.tags } : {}),
+      dryRun: opts.dryRun ?? false,
+      format: opts.formats ?? [],
+      worldParameters: { backend: opts.backend ?? 'reference' },
+    },
+  }, { cwd: PROJECT_ROOT });
+  const stdout = opts.quiet ? new PassThrough().resume() : process.stdout;
+  const { success } = await runCucumber(runConfiguration, { cwd: PROJECT_ROOT, stdout }, opts.onMessage);
+  return success;
+}

@@ -1,0 +1,49 @@
+// The iommufd-conform command line.
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from './cucumber.ts';
+import { run } from './run.ts';
+import { rulesReport } from './rules.ts';
+import { lint } from '../lint/lint.ts';
+
+const USAGE = `usage: iommufd-conform <command> [options]
+
+commands:
+  run    [--backend NAME] [--tags EXPR] [--format NAME] [--reports DIR] [FEATURE...]
+         run the conformance suite (default backend: reference)
+  lint   [--features DIR]   check scenarios, steps, tables and rule coverage
+  rules  [--features DIR] [--json]   each rule with its covering scenarios`;
+
+function reportError(e: unknown): number {
+  const errs = (e as AggregateError).errors ?? [e];
+  for (const err of errs) console.error(String((err as Error).message ?? err));
+  return 2;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    if (cmd === 'run') {
+      const { values, positionals } = parseArgs({
+        args: rest, allowPositionals: true,
+        options: { backend: { type: 'string', default: 'reference' }, tags: { type: 'string' }, format: { type: 'string', default: 'progress' }, reports: { type: 'string', default: join(PROJECT_ROOT, 'reports') } },
+      });
+      return await run({ backend: values.backend!, tags: values.tags, format: values.format!, reports: values.reports!, paths: positionals.length ? positionals : undefined });
+    }
+    if (cmd === 'lint') {
+      const { values } = parseArgs({ args: rest, options: { features: { type: 'string', default: join(PROJECT_ROOT, 'features') } } });
+      const { problems, scenarios, rules } = await lint(values.features!);
+      for (const p of problems) console.log(`${p.file}:${p.line}: ${p.message}`);
+      console.log(`lint: ${scenarios.length} scenarios, ${rules.size} rules, ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
+      return problems.length ? 1 : 0;
+    }
+    if (cmd === 'rules') {
+      const { values } = parseArgs({ args: rest, options: { features: { type: 'string', default: join(PROJECT_ROOT, 'features') }, json: { type: 'boolean', default: false } } });
+      return rulesReport(values.features!, values.json!);
+    }
+    console.error(USAGE);
+    return cmd === undefined || cmd === '--help' || cmd === 'help' ? 0 : 2;
+  } catch (e) {
+    return reportError(e);
+  }
+}

@@ -1,0 +1,118 @@
+// `iommufd-conform lint`: every scenario names at least one rule of the
+// catalog, every step has a definition, every field table fits its struct,
+// and every rule is covered by a scenario or says why not yet.
+import type { Envelope } from '@cucumber/messages';
+import { loadSpec } from '../spec/load.ts';
+import { evaluate } from '../codec/values.ts';
+import { nest, fieldAt, type FieldValue } from '../codec/codec.ts';
+import { validateObject } from '../codec/schema.ts';
+import { loadRules, RULE_TAG, type Rule } from '../rules/catalog.ts';
+import { runWithCucumber } from '../cli/cucumber.ts';
+import { TABLE_STEPS, tableRows } from '../../steps/support/vocabulary.ts';
+import { featureFiles, parseFeatures, type ParsedScenario } from './features.ts';
+
+export interface LintProblem { file: string; line: number; message: string }
+
+export interface LintResult { problems: LintProblem[]; scenarios: ParsedScenario[]; rules: Map<string, Rule> }
+
+function checkTags(s: ParsedScenario, rules: Map<string, Rule>, out: LintProblem[]): void {
+  const ids = s.tags.map((t) => RULE_TAG.exec(t)?.[1]).filter((x): x is string => !!x);
+  if (!ids.length) out.push({ file: s.file, line: s.line, message: `scenario "${s.name}" names no rule id (tag it @AREA.RULE)` });
+  for (const id of ids) {
+    if (!rules.has(id)) out.push({ file: s.file, line: s.line, message: `scenario "${s.name}" names unknown rule ${id}` });
+  }
+}
+
+function checkTables(s: ParsedScenario, out: LintProblem[]): void {
+  const spec = loadSpec();
+  for (const step of s.steps) {
+    if (!step.table) continue;
+    for (const { pattern, struct } of TABLE_STEPS) {
+      const m = pattern.exec(step.text);
+      if (!m) continue;
+      const def = struct(m, spec);
+      if (!def) break;
+      const flat: Record<string, FieldValue> = {};
+      const rows = tableRows(step.table.rows);
+      const skip = step.table.rows.length - rows.length;
+      rows.forEach(([field, expr], i) => {
+        const line = step.table!.lines[i + skip] ?? step.line;
+        if (!fieldAt(def, field)) {
+          out.push({ file: s.file, line, message: `unknown field '${field}' of struct ${def.name}` });
+          return;
+        }
+        try { flat[field] = evaluate(spec, expr); } catch (e) {
+          out.push({ file: s.file, line, message: `field '${field}': ${(e as Error).message}` });
+        }
+      });
+      for (const err of validateObject(def, nest(flat))) {
+        const i = rows.findIndex(([f]) => f === err.field || err.field.startsWith(`${f}.`));
+        out.push({ file: s.file, line: step.table.lines[i + skip] ?? step.line, message: `struct ${def.name}: ${err.message}` });
+      }
+      break;
+    }
+  }
+}
+
+/** Undefined and ambiguous steps, from a dry run of cucumber itself. */
+async function checkStepDefinitions(paths: string[], scenarios: ParsedScenario[], out: LintProblem[]): Promise<void> {
+  const pickleSteps = new Map<string, { text: string; uri: string; astId: string }>();
+  const stepLines = new Map<string, number>();
+  const bad: { id: string; status: string }[] = [];
+  const testSteps = new Map<string, string>();
+  const onMessage = (e: Envelope) => {
+    if (e.pickle) for (const st of e.pickle.steps) pickleSteps.set(st.id, { text: st.text, uri: e.pickle.uri, astId: st.astNodeIds[0]! });
+    if (e.gherkinDocument?.feature) {
+      const walk = (children: readonly any[]) => {
+        for (const c of children) {
+          for (const st of c.background?.steps ?? c.scenario?.steps ?? []) stepLines.set(st.id, st.location.line);
+          if (c.rule) walk(c.rule.children);
+        }
+      };
+      walk(e.gherkinDocument.feature.children);
+    }
+    if (e.testCase) for (const ts of e.testCase.testSteps) if (ts.pickleStepId) testSteps.set(ts.id, ts.pickleStepId);
+    if (e.testStepFinished) {
+      const st = e.testStepFinished.testStepResult.status;
+      if (st === 'UNDEFINED' || st === 'AMBIGUOUS') bad.push({ id: e.testStepFinished.testStepId, status: st });
+    }
+  };
+  await runWithCucumber({ paths, dryRun: true, onMessage, quiet: true });
+  const seen = new Set<string>();
+  for (const b of bad) {
+    const ps = pickleSteps.get(testSteps.get(b.id) ?? '');
+    if (!ps) continue;
+    const line = stepLines.get(ps.astId) ?? 1;
+    const key = `${ps.uri}:${line}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ file: ps.uri, line, message: `${b.status === 'UNDEFINED' ? 'no step definition matches' : 'several step definitions match'}: "${ps.text}"` });
+  }
+  void scenarios;
+}
+
+function checkCoverage(scenarios: ParsedScenario[], rules: Map<string, Rule>, out: LintProblem[]): void {
+  const covered = new Set(scenarios.flatMap((s) => s.tags.map((t) => RULE_TAG.exec(t)?.[1]).filter(Boolean) as string[]));
+  for (const r of rules.values()) {
+    if (!covered.has(r.id) && !r.pending) out.push({ file: r.file, line: r.line, message: `rule ${r.id} is covered by no scenario and says nothing under "pending"` });
+    if (covered.has(r.id) && r.pending) out.push({ file: r.file, line: r.line, message: `rule ${r.id} is covered now: drop its "pending"` });
+  }
+}
+
+export async function lint(featureDir: string, opts: { coverage?: boolean; rulesRoot?: string } = {}): Promise<LintResult> {
+  const problems: LintProblem[] = [];
+  let rules = new Map<string, Rule>();
+  try {
+    rules = loadRules(opts.rulesRoot);
+  } catch (e) {
+    for (const err of (e as AggregateError).errors ?? [e]) problems.push({ file: err.file ?? 'spec/rules', line: err.line ?? 0, message: err.detail ?? err.message });
+  }
+  const files = featureFiles(featureDir);
+  const { scenarios, problems: parse } = parseFeatures(files);
+  problems.push(...parse);
+  for (const s of scenarios) { checkTags(s, rules, problems); checkTables(s, problems); }
+  if (!parse.length) await checkStepDefinitions(files, scenarios, problems);
+  if (opts.coverage ?? true) checkCoverage(scenarios, rules, problems);
+  problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  return { problems, scenarios, rules };
+}

@@ -1,0 +1,73 @@
+// Builds the conformance report from cucumber's message stream: one record
+// per scenario with its feature file:line, rule ids, status and duration.
+import type { Envelope } from '@cucumber/messages';
+import { RULE_TAG } from '../rules/catalog.ts';
+
+export type Status = 'passed' | 'failed' | 'errored' | 'skipped' | 'undefined' | 'ambiguous' | 'pending' | 'unknown';
+
+export interface ScenarioRecord {
+  name: string;
+  location: string;
+  rules: string[];
+  status: Status;
+  durationMs: number;
+  backend: string;
+  message?: string;
+}
+
+export class ConformanceCollector {
+  readonly records: ScenarioRecord[] = [];
+  private pickles = new Map<string, { name: string; uri: string; astNodeIds: readonly string[]; tags: string[] }>();
+  private lines = new Map<string, number>();
+  private testCases = new Map<string, string>();
+  private started = new Map<string, { pickleId: string; t: number; worst: Status; message?: string }>();
+
+  constructor(private readonly backend: string) {}
+
+  onMessage = (e: Envelope): void => {
+    if (e.gherkinDocument?.feature) this.indexLines(e.gherkinDocument.feature.children);
+    if (e.pickle) this.pickles.set(e.pickle.id, { name: e.pickle.name, uri: e.pickle.uri, astNodeIds: e.pickle.astNodeIds, tags: e.pickle.tags.map((t) => t.name) });
+    if (e.testCase) this.testCases.set(e.testCase.id, e.testCase.pickleId);
+    if (e.testCaseStarted) {
+      const t = e.testCaseStarted.timestamp;
+      this.started.set(e.testCaseStarted.id, { pickleId: this.testCases.get(e.testCaseStarted.testCaseId)!, t: Number(t.seconds) * 1e3 + t.nanos / 1e6, worst: 'passed' });
+    }
+    if (e.testStepFinished) {
+      const s = this.started.get(e.testStepFinished.testCaseStartedId);
+      const r = e.testStepFinished.testStepResult;
+      const st = r.status.toLowerCase() as Status;
+      if (s && rank(st) > rank(s.worst)) { s.worst = st; s.message = r.message ?? r.exception?.message; }
+    }
+    if (e.testCaseFinished) {
+      const s = this.started.get(e.testCaseFinished.testCaseStartedId);
+      if (!s || e.testCaseFinished.willBeRetried) return;
+      const t = e.testCaseFinished.timestamp;
+      const p = this.pickles.get(s.pickleId)!;
+      const line = this.lines.get(p.astNodeIds.at(-1)!) ?? this.lines.get(p.astNodeIds[0]!) ?? 0;
+      this.records.push({
+        name: p.name, location: `${p.uri}:${line}`,
+        rules: p.tags.map((x) => RULE_TAG.exec(x)?.[1]).filter((x): x is string => !!x),
+        status: s.worst, durationMs: Math.round((Number(t.seconds) * 1e3 + t.nanos / 1e6 - s.t) * 1000) / 1000,
+        backend: this.backend, ...(s.message ? { message: s.message } : {}),
+      });
+    }
+  };
+
+  private indexLines(children: readonly any[]): void {
+    for (const c of children) {
+      if (c.rule) this.indexLines(c.rule.children);
+      if (!c.scenario) continue;
+      this.lines.set(c.scenario.id, c.scenario.location.line);
+      for (const ex of c.scenario.examples) for (const row of ex.tableBody) this.lines.set(row.id, row.location.line);
+    }
+  }
+
+  counts(): Record<Status, number> {
+    const out = { passed: 0, failed: 0, errored: 0, skipped: 0, undefined: 0, ambiguous: 0, pending: 0, unknown: 0 };
+    for (const r of this.records) out[r.status]++;
+    return out;
+  }
+}
+
+const ORDER: Status[] = ['passed', 'skipped', 'unknown', 'pending', 'undefined', 'ambiguous', 'errored', 'failed'];
+const rank = (s: Status) => ORDER.indexOf(s);
