@@ -33,6 +33,12 @@ export class Process {
 
   file(fd: number): File | undefined { return this.fds.get(fd); }
 
+  /** The iommufd context behind fd, for tests that inspect engine state. */
+  iommufd(fd: number): IommufdCtx | undefined {
+    const f = this.fds.get(fd);
+    return f?.kind === 'iommufd' ? f.ctx : undefined;
+  }
+
   open(path: string): number {
     const make = DEVICES[path];
     if (!make) return -ENOENT;

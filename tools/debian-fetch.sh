@@ -70,7 +70,7 @@ keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 cache_root=${IOMMUFD_CONFORMANCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iommufd-conformance}
 apt_root=$cache_root/apt
 suite_dir=$apt_root/$suite
-debs_dir=$apt_root/debs
+debs_dir=$suite_dir/debs
 ttl=${IOMMUFD_CONFORMANCE_APT_TTL:-86400}
 [[ $ttl =~ ^[0-9]+$ ]] || die "IOMMUFD_CONFORMANCE_APT_TTL must be a number of seconds, not '$ttl'"
 
@@ -99,11 +99,11 @@ system_debian_entry() {
     # one that carries the plain release codename.
     awk -v codename="$codename" '
       function flush() {
-        if (uris != "" && types ~ /(^|[ \t])deb([ \t]|$)/ && uris !~ /-security/ && suites !~ /-security/) {
+        if (uris != "" && tolower(enabled) != "no" && types ~ /(^|[ \t])deb([ \t]|$)/ && uris !~ /-security/ && suites !~ /-security/) {
           score = (codename != "" && (" " suites " ") ~ (" " codename " ")) ? 2 : 1
           if (score > best) { best = score; out = uris "\t" comps }
         }
-        types = ""; uris = ""; suites = ""; comps = ""
+        types = ""; uris = ""; suites = ""; comps = ""; enabled = ""
       }
       /^[ \t]*#/ { next }
       /^[ \t]*$/ { flush(); next }
@@ -115,6 +115,7 @@ system_debian_entry() {
         else if (key == "uris") uris = val
         else if (key == "suites") suites = val
         else if (key == "components") comps = val
+        else if (key == "enabled") enabled = val
       }
       END { flush(); if (best) print out }
     ' "$deb822"
@@ -206,6 +207,11 @@ update_lists() {
     update_failed=1
     warn "apt-get update failed:"
     sed 's/^/  /' "$log" >&2
+  fi
+  # The archive answered, but without this suite: no cached fallback applies.
+  if grep -q 'does not have a Release file' "$log"; then
+    rm -f "$log"
+    die "$uris has no suite $suite"
   fi
   rm -f "$log"
   [[ $update_failed -eq 1 ]] || touch "$stamp"

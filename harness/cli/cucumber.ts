@@ -1,6 +1,6 @@
 // Runs cucumber through its JavaScript API with the project's configuration,
 // collecting the message stream that reports and lint are built from.
-import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
+import { loadConfiguration, loadSupport, runCucumber, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import type { Envelope } from '@cucumber/messages';
 import { resolve, dirname } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -19,6 +19,8 @@ export interface CucumberRun {
   quiet?: boolean;
 }
 
+let support: ISupportCodeLibrary | undefined;
+
 export async function runWithCucumber(opts: CucumberRun): Promise<boolean> {
   const { runConfiguration } = await loadConfiguration({
     file: 'cucumber.mjs',
@@ -30,7 +32,10 @@ export async function runWithCucumber(opts: CucumberRun): Promise<boolean> {
       worldParameters: { backend: opts.backend ?? 'reference' },
     },
   }, { cwd: PROJECT_ROOT });
+  // Step definitions register themselves when imported, which happens once
+  // per process: load them once and hand the same library to every run.
+  support ??= await loadSupport(runConfiguration, { cwd: PROJECT_ROOT });
   const stdout = opts.quiet ? new PassThrough().resume() : process.stdout;
-  const { success } = await runCucumber(runConfiguration, { cwd: PROJECT_ROOT, stdout }, opts.onMessage);
+  const { success } = await runCucumber({ ...runConfiguration, support }, { cwd: PROJECT_ROOT, stdout }, opts.onMessage);
   return success;
 }
