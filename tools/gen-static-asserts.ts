@@ -26,7 +26,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadSpec, loadSpecFrom } from '../harness/spec/load.ts';
 import { lineOfPointer } from '../harness/spec/jsonpos.ts';
-import type { FieldDef, ScalarType, Spec, StructDef, UapiFile } from '../harness/spec/types.ts';
+import { SCALAR_SIZE, type FieldDef, type ScalarType, type Spec, type StructDef, type UapiFile } from '../harness/spec/types.ts';
 
 export type CheckKind = UapiFile['check'];
 export const CHECK_KINDS: readonly CheckKind[] = ['libc-dev-newest', 'libc-dev-system', 'kernel-source'];
@@ -149,12 +149,11 @@ export function generate(spec: Spec, kind: CheckKind): Generated {
         const fwhere = loc.at(s.file, `/structs/${esc(s.name)}/flexibleArray`);
         const label = `${s.name}.${fl.name}`;
         const elem = `((struct ${s.name} *)0)->${fl.name}[0]`;
-        const elemSize = fl.struct ? fl.struct.size : 0;
         assert(`offsetof(struct ${s.name}, ${fl.name}) == ${s.size}`, fwhere, `flexible array ${label} starts at ${s.size}, the struct size`);
         if (fl.struct) {
-          assert(`sizeof(${elem}) == ${elemSize}`, fwhere, `${label} has ${elemSize}-byte elements (struct ${fl.struct.name})`);
+          assert(`sizeof(${elem}) == ${fl.struct.size}`, fwhere, `${label} has ${fl.struct.size}-byte elements (struct ${fl.struct.name})`);
         } else if (fl.scalar) {
-          const size = scalarSize(fl.scalar);
+          const size = SCALAR_SIZE[fl.scalar];
           assert(`sizeof(${elem}) == ${size}`, fwhere, `${label} has ${size}-byte elements (${fl.scalar})`);
           const signed = SIGNED.has(fl.scalar);
           assert(`((__typeof__(${elem}))-1 < 0) == ${signed ? 1 : 0}`, fwhere, `${label} is ${signed ? 'signed' : 'unsigned'} (${fl.scalar})`);
@@ -163,15 +162,10 @@ export function generate(spec: Spec, kind: CheckKind): Generated {
     }
     for (const name of file.enums) {
       const e = spec.enums.get(name)!;
-      const body: string[] = [];
-      for (const [cname, value] of e.values) {
-        if (e.unchecked.has(cname)) continue;
-        body.push(cname);
-      }
-      if (!body.length) continue;
+      const checked = [...e.values].filter(([cname]) => !e.unchecked.has(cname));
+      if (!checked.length) continue;
       lines.push('', `/* ${e.kind} ${e.name} */`);
-      for (const cname of body) {
-        const value = e.values.get(cname)!;
+      for (const [cname, value] of checked) {
         const where = loc.at(e.file, `/enums/${esc(e.name)}/values/${esc(cname)}`);
         assert(`(${cname}) == ${cint(value)}`, where, `${cname} is ${show(value)}`);
       }
@@ -198,10 +192,6 @@ export function generate(spec: Spec, kind: CheckKind): Generated {
     ...headers.map(include),
   ];
   return { kind, text: `${[...head, ...lines].join('\n')}\n`, asserts, headers, warnings };
-}
-
-function scalarSize(t: ScalarType): number {
-  return t === 'u8' ? 1 : t === 'u16' ? 2 : t === 'u32' || t === 's32' ? 4 : 8;
 }
 
 function usage(msg?: string): never {
