@@ -1,14 +1,24 @@
 // Test helpers: a copy of spec/ to mutate, and a process with an iommufd.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SPEC_ROOT } from '../harness/spec/load.ts';
 import { Process } from '../reference/process.ts';
 import { PROT_READ, PROT_WRITE } from '../reference/usermem.ts';
 
+const made: string[] = [];
+process.on('exit', () => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
+
+/** A temporary directory removed when the test process exits. */
+export function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
+
 /** A throw-away copy of spec/ with edit applied to one JSON file. */
 export function mutatedSpec(file: string, edit: (data: any) => void): string {
-  const root = join(mkdtempSync(join(tmpdir(), 'iommufd-spec-')), 'spec');
+  const root = join(tempDir('iommufd-spec-'), 'spec');
   cpSync(SPEC_ROOT, root, { recursive: true });
   const path = join(root, file);
   const data = JSON.parse(readFileSync(path, 'utf8'));

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { lint } from '../harness/lint/lint.ts';
+import { tempDir } from './helpers.ts';
 
 function featureDir(text: string): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'iommufd-lint-'));
+  const dir = tempDir('iommufd-lint-');
   const path = join(dir, 'bad.feature');
   writeFileSync(path, text);
   return { dir, file: relative(process.cwd(), path) };
@@ -60,6 +60,15 @@ test('lint reports a Gherkin syntax error with its line', async () => {
   const { dir, file } = featureDir('Feature: broken\n  Scenario: one\n    Given an open iommufd\n  | stray | table |\n   Scenario Outline\n');
   const { problems } = await lint(dir, { coverage: false });
   assert.ok(problems.length > 0 && problems.every((p) => p.file === file && p.line > 0), JSON.stringify(problems));
+});
+
+test('every ioctl of spec/ appears in the argument-rule outlines of argsz.feature', async () => {
+  const { loadSpec } = await import('../harness/spec/load.ts');
+  const { parseFeatures } = await import('../harness/lint/features.ts');
+  const { scenarios } = parseFeatures([join(import.meta.dirname, '..', 'features', 'argsz.feature')]);
+  const named = new Set(scenarios.map((s) => /^(\S+)/.exec(s.name)?.[1]));
+  const missing = [...loadSpec().ioctls.keys()].filter((n) => !named.has(n));
+  assert.deepEqual(missing, []);
 });
 
 test('lint passes the project features and every rule is covered or pending', async () => {

@@ -55,7 +55,7 @@ function checkTables(s: ParsedScenario, out: LintProblem[]): void {
 }
 
 /** Undefined and ambiguous steps, from a dry run of cucumber itself. */
-async function checkStepDefinitions(paths: string[], scenarios: ParsedScenario[], out: LintProblem[]): Promise<void> {
+async function checkStepDefinitions(paths: string[], out: LintProblem[]): Promise<void> {
   const pickleSteps = new Map<string, { text: string; uri: string; astId: string }>();
   const stepLines = new Map<string, number>();
   const bad: { id: string; status: string }[] = [];
@@ -88,7 +88,6 @@ async function checkStepDefinitions(paths: string[], scenarios: ParsedScenario[]
     seen.add(key);
     out.push({ file: ps.uri, line, message: `${b.status === 'UNDEFINED' ? 'no step definition matches' : 'several step definitions match'}: "${ps.text}"` });
   }
-  void scenarios;
 }
 
 function checkCoverage(scenarios: ParsedScenario[], rules: Map<string, Rule>, out: LintProblem[]): void {
@@ -111,7 +110,7 @@ export async function lint(featureDir: string, opts: { coverage?: boolean; rules
   const { scenarios, problems: parse } = parseFeatures(files);
   problems.push(...parse);
   for (const s of scenarios) { checkTags(s, rules, problems); checkTables(s, problems); }
-  if (!parse.length) await checkStepDefinitions(files, scenarios, problems);
+  if (!parse.length) await checkStepDefinitions(files, problems);
   if (opts.coverage ?? true) checkCoverage(scenarios, rules, problems);
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return { problems, scenarios, rules };
