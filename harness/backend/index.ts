@@ -1,11 +1,20 @@
-// Backend selection by name: `reference` (default, in-process). Other kinds
-// (a process speaking the wire protocol, the real kernel) plug in here.
+// Backend selection by name: `reference` (default, in-process) or
+// `cmd:<argv...>` (a process speaking the wire protocol; argv split on
+// white space, no shell involved).
 import type { Backend } from './interface.ts';
 import { ReferenceBackend } from './reference.ts';
+import { ProcessBackend, spawnChannel } from './process.ts';
 
-export const BACKENDS = ['reference'] as const;
+export const BACKENDS = ['reference', 'cmd:<argv...>'] as const;
 
-export function createBackend(name: string): Backend {
+export interface BackendOptions { timeoutMs?: number }
+
+export function createBackend(name: string, opts: BackendOptions = {}): Backend {
   if (name === 'reference') return new ReferenceBackend();
+  if (name.startsWith('cmd:')) {
+    const argv = name.slice(4).trim().split(/\s+/).filter(Boolean);
+    if (!argv.length) throw new Error('cmd: needs a program to run, e.g. cmd:node bin/iommufd-conform.mjs serve');
+    return new ProcessBackend({ name: argv.join(' '), timeoutMs: opts.timeoutMs ?? 10_000, connect: () => spawnChannel(argv) });
+  }
   throw new Error(`unknown backend '${name}' (known: ${BACKENDS.join(', ')})`);
 }

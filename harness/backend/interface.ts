@@ -42,6 +42,8 @@ export const PROT_WRITE = 2;
 
 export interface Backend {
   readonly info: BackendInfo;
+  /** Starts the backend (a process, a VM) and learns what it is; info is valid afterwards. */
+  init(): Promise<void>;
   /** A fresh process for the next scenario: every fd closed, every mapping gone. */
   reset(): Promise<void>;
   open(path: string): Promise<SysResult>;

@@ -30,6 +30,7 @@ export class ReferenceBackend implements Backend {
   /** The engine's process, for tests that inspect its state. */
   get process(): Process { return this.proc; }
 
+  async init(): Promise<void> {}
   async reset(): Promise<void> { this.proc.exit(); this.proc = new Process(); }
   async open(path: string) { return res(this.proc.open(path)); }
   async close(fd: number) { return res(this.proc.close(fd)); }

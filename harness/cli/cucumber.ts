@@ -12,6 +12,7 @@ export interface CucumberRun {
   paths?: string[];
   tags?: string;
   backend?: string;
+  timeoutMs?: number;
   dryRun?: boolean;
   formats?: string[];
   onMessage?: (e: Envelope) => void;
@@ -29,7 +30,7 @@ export async function runWithCucumber(opts: CucumberRun): Promise<boolean> {
       ...(opts.tags ? { tags: opts.tags } : {}),
       dryRun: opts.dryRun ?? false,
       format: opts.formats ?? [],
-      worldParameters: { backend: opts.backend ?? 'reference' },
+      worldParameters: { backend: opts.backend ?? 'reference', ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) },
     },
   }, { cwd: PROJECT_ROOT });
   // Step definitions register themselves when imported, which happens once

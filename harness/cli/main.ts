@@ -1,16 +1,18 @@
 // The iommufd-conform command line.
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from './cucumber.ts';
-import { run } from './run.ts';
-import { rulesReport } from './rules.ts';
-import { lint } from '../lint/lint.ts';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Commands load their modules on demand: `serve` must start fast, without cucumber.
+const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 const USAGE = `usage: iommufd-conform <command> [options]
 
 commands:
-  run    [--backend NAME] [--tags EXPR] [--format NAME] [--reports DIR] [FEATURE...]
-         run the conformance suite (default backend: reference)
+  run    [--backend NAME] [--tags EXPR] [--format NAME] [--reports DIR] [--timeout MS] [FEATURE...]
+         run the conformance suite; NAME: reference (default) or cmd:<argv...>
+  serve  the reference engine as a wire-protocol server on stdin/stdout
   lint   [--features DIR]   check scenarios, steps, tables and rule coverage
   rules  [--features DIR] [--json]   each rule with its covering scenarios`;
 
@@ -26,12 +28,20 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'run') {
       const { values, positionals } = parseArgs({
         args: rest, allowPositionals: true,
-        options: { backend: { type: 'string', default: 'reference' }, tags: { type: 'string' }, format: { type: 'string', default: 'progress' }, reports: { type: 'string', default: join(PROJECT_ROOT, 'reports') } },
+        options: { timeout: { type: 'string' }, backend: { type: 'string', default: 'reference' }, tags: { type: 'string' }, format: { type: 'string', default: 'progress' }, reports: { type: 'string', default: join(PROJECT_ROOT, 'reports') } },
       });
-      return await run({ backend: values.backend!, tags: values.tags, format: values.format!, reports: values.reports!, paths: positionals.length ? positionals : undefined });
+      const { run } = await import('./run.ts');
+      return await run({ backend: values.backend!, tags: values.tags, format: values.format!, reports: values.reports!, timeoutMs: values.timeout ? Number(values.timeout) : undefined, paths: positionals.length ? positionals : undefined });
+    }
+    if (cmd === 'serve') {
+      const { serve } = await import('../backend/server.ts');
+      const { ReferenceBackend } = await import('../backend/reference.ts');
+      await serve(new ReferenceBackend(), process.stdin, process.stdout);
+      return 0;
     }
     if (cmd === 'lint') {
       const { values } = parseArgs({ args: rest, options: { features: { type: 'string', default: join(PROJECT_ROOT, 'features') } } });
+      const { lint } = await import('../lint/lint.ts');
       const { problems, scenarios, rules } = await lint(values.features!);
       for (const p of problems) console.log(`${p.file}:${p.line}: ${p.message}`);
       console.log(`lint: ${scenarios.length} scenarios, ${rules.size} rules, ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
@@ -39,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (cmd === 'rules') {
       const { values } = parseArgs({ args: rest, options: { features: { type: 'string', default: join(PROJECT_ROOT, 'features') }, json: { type: 'boolean', default: false } } });
+      const { rulesReport } = await import('./rules.ts');
       return rulesReport(values.features!, values.json!);
     }
     console.error(USAGE);

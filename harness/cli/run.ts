@@ -6,18 +6,45 @@ import { ConformanceCollector } from '../report/conformance.ts';
 import { loadRules } from '../rules/catalog.ts';
 import { UNIMPLEMENTED } from '../../reference/main.ts';
 import { PROJECT_ROOT, runWithCucumber } from './cucumber.ts';
+import { createBackend } from '../backend/index.ts';
+import { presetBackend } from '../backend/preset.ts';
 
-export interface RunOptions { backend: string; tags?: string; format: string; reports: string; paths?: string[] }
+export interface RunOptions { backend: string; tags?: string; format: string; reports: string; paths?: string[]; timeoutMs?: number }
 
 export async function run(opts: RunOptions): Promise<number> {
   mkdirSync(opts.reports, { recursive: true });
   const collector = new ConformanceCollector(opts.backend);
   const html = join(opts.reports, 'conformance.html');
   const started = Date.now();
-  await runWithCucumber({
-    paths: opts.paths, tags: opts.tags, backend: opts.backend, onMessage: collector.onMessage,
-    formats: [opts.format, `html:${relative(PROJECT_ROOT, html)}`],
-  });
+  // Start the backend now: a process or VM boots while cucumber loads the steps.
+  const backend = createBackend(opts.backend, { timeoutMs: opts.timeoutMs });
+  presetBackend(backend, backend.init());
+  // Ctrl-C: the report of what ran so far is still written.
+  const onInt = () => { writeReport(opts, collector, started); console.log('\ninterrupted: partial report written'); process.exit(130); };
+  process.once('SIGINT', onInt);
+  try {
+    await runWithCucumber({
+      paths: opts.paths, tags: opts.tags, backend: opts.backend, timeoutMs: opts.timeoutMs, onMessage: collector.onMessage,
+      formats: [opts.format, `html:${relative(PROJECT_ROOT, html)}`],
+    });
+  } finally {
+    process.off('SIGINT', onInt);
+  }
+  const counts = writeReport(opts, collector, started);
+  const failed = collector.records.length - counts.passed - counts.skipped - counts['not-applicable'];
+  console.log(`\nreports: ${relative(process.cwd(), join(opts.reports, 'conformance.json'))}, ${relative(process.cwd(), html)}`);
+  if (!collector.records.length) {
+    console.log('no scenario was selected');
+    console.log('0 passed, 0 failed');
+    return 1;
+  }
+  const extra = [counts.errored && `${counts.errored} errored`, counts.skipped && `${counts.skipped} not run`, counts['not-applicable'] && `${counts['not-applicable']} not applicable`].filter(Boolean);
+  if (extra.length) console.log(`of which ${extra.join(', ')}`);
+  console.log(`${counts.passed} passed, ${failed} failed${counts.skipped + counts['not-applicable'] ? `, ${counts.skipped + counts['not-applicable']} skipped` : ''}`);
+  return failed ? 1 : 0;
+}
+
+function writeReport(opts: RunOptions, collector: ConformanceCollector, started: number) {
   const counts = collector.counts();
   const rules = loadRules();
   const report = {
@@ -30,13 +57,5 @@ export async function run(opts: RunOptions): Promise<number> {
     scenarios: collector.records,
   };
   writeFileSync(join(opts.reports, 'conformance.json'), `${JSON.stringify(report, null, 2)}\n`);
-  const failed = collector.records.length - counts.passed - counts.skipped;
-  console.log(`\nreports: ${relative(process.cwd(), join(opts.reports, 'conformance.json'))}, ${relative(process.cwd(), html)}`);
-  if (!collector.records.length) {
-    console.log('no scenario was selected');
-    console.log('0 passed, 0 failed');
-    return 1;
-  }
-  console.log(`${counts.passed} passed, ${failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
-  return failed ? 1 : 0;
+  return counts;
 }

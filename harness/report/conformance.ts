@@ -3,7 +3,7 @@
 import type { Envelope } from '@cucumber/messages';
 import { RULE_TAG } from '../rules/catalog.ts';
 
-export type Status = 'passed' | 'failed' | 'errored' | 'skipped' | 'undefined' | 'ambiguous' | 'pending' | 'unknown';
+export type Status = 'passed' | 'failed' | 'errored' | 'skipped' | 'not-applicable' | 'undefined' | 'ambiguous' | 'pending' | 'unknown';
 
 export interface ScenarioRecord {
   name: string;
@@ -35,7 +35,7 @@ export class ConformanceCollector {
     if (e.testStepFinished) {
       const s = this.started.get(e.testStepFinished.testCaseStartedId);
       const r = e.testStepFinished.testStepResult;
-      const st = r.status.toLowerCase() as Status;
+      const st = classify(r.status.toLowerCase() as Status, r.exception?.type, r.exception?.message ?? r.message);
       if (s && rank(st) > rank(s.worst)) { s.worst = st; s.message = r.message ?? r.exception?.message; }
     }
     if (e.testCaseFinished) {
@@ -63,11 +63,19 @@ export class ConformanceCollector {
   }
 
   counts(): Record<Status, number> {
-    const out = { passed: 0, failed: 0, errored: 0, skipped: 0, undefined: 0, ambiguous: 0, pending: 0, unknown: 0 };
+    const out = { passed: 0, failed: 0, errored: 0, skipped: 0, 'not-applicable': 0, undefined: 0, ambiguous: 0, pending: 0, unknown: 0 };
     for (const r of this.records) out[r.status]++;
     return out;
   }
 }
 
-const ORDER: Status[] = ['passed', 'skipped', 'unknown', 'pending', 'undefined', 'ambiguous', 'errored', 'failed'];
+const ORDER: Status[] = ['passed', 'skipped', 'not-applicable', 'unknown', 'pending', 'undefined', 'ambiguous', 'errored', 'failed'];
+
+/** A failure raised by the backend rather than by an assertion is an error of the backend, or a skip. */
+function classify(st: Status, type: string | undefined, message: string | undefined): Status {
+  if (st !== 'failed') return st;
+  if (type === 'BackendError') return 'errored';
+  if (type === 'BackendSkipped') return message?.startsWith('not applicable') ? 'not-applicable' : 'skipped';
+  return st;
+}
 const rank = (s: Status) => ORDER.indexOf(s);

@@ -15,14 +15,10 @@ export interface Call {
   sent?: Uint8Array;
 }
 
-export interface WorldParams { backend: string }
+export interface WorldParams { backend: string; timeoutMs?: number }
 
-let shared: Backend | undefined;
-export function setBackend(b: Backend | undefined): void { shared = b; }
-export function backend(): Backend {
-  if (!shared) throw new Error('no backend: the run did not start one');
-  return shared;
-}
+export { backend, setBackend, takePreset } from '../../harness/backend/preset.ts';
+import { backend } from '../../harness/backend/preset.ts';
 
 export class IommufdWorld extends World<WorldParams> {
   readonly spec: Spec = loadSpec();

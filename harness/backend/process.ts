@@ -1,0 +1,159 @@
+// A backend in another process speaking the wire protocol on its standard
+// input and output (`--backend cmd:<argv...>`, spawned without a shell).
+// A call that times out, a crash or an invalid message kills the process
+// and fails that call with a BackendError carrying the reason and the
+// process's stderr; the next call starts a new process.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { Backend, BackendInfo, IoctlArg, IoctlResult, SysResult } from './interface.ts';
+import { PROTOCOL_VERSION, argToWire, fromHex, fromU64, parseReply, toHex, u64, type WireResult } from './protocol.ts';
+
+/** The backend failed (not the call): the scenario is errored, not failed. */
+export class BackendError extends Error {
+  override name = 'BackendError';
+  constructor(message: string, readonly stderr = '') {
+    super(stderr ? `${message}\n--- backend stderr ---\n${stderr}` : message);
+  }
+}
+
+/** The backend cannot do this here; the scenario is not run. */
+export class BackendSkipped extends Error {
+  override name = 'BackendSkipped';
+}
+
+/** Where lines go to and come from: a child process, or a socket to a VM. */
+export interface LineChannel {
+  send(line: string): void;
+  onLine(cb: (line: string) => void): void;
+  onClose(cb: (why: string) => void): void;
+  stderr(): string;
+  kill(): void;
+}
+
+export function spawnChannel(argv: string[]): LineChannel {
+  const child: ChildProcessWithoutNullStreams = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-8192); });
+  child.stdin.on('error', () => { /* reported through close */ });
+  const rl = createInterface({ input: child.stdout, crlfDelay: Infinity });
+  return {
+    send: (line) => { child.stdin.write(`${line}\n`); },
+    onLine: (cb) => { rl.on('line', cb); },
+    onClose: (cb) => {
+      child.on('error', (e) => cb(`could not start ${argv[0]}: ${e.message}`));
+      child.on('exit', (code, signal) => cb(signal ? `exited on signal ${signal}` : `exited with code ${code}`));
+    },
+    stderr: () => err,
+    kill: () => { child.kill('SIGKILL'); },
+  };
+}
+
+interface Pending { seq: number; cmd: string; resolve: (r: WireResult) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+
+export interface ProcessOptions { name: string; timeoutMs: number; connect: () => LineChannel }
+
+export class ProcessBackend implements Backend {
+  info: BackendInfo = { name: 'process', version: '?', kernel: '0.0', available: false, reason: 'not started' };
+  private channel?: LineChannel;
+  private pending?: Pending;
+  private seq = 0;
+  restarts = 0;
+
+  constructor(private readonly opts: ProcessOptions) {}
+
+  async init(): Promise<void> { await this.ensure(); }
+
+  private async ensure(): Promise<void> {
+    if (this.channel) return;
+    const ch = this.opts.connect();
+    this.channel = ch;
+    ch.onLine((line) => this.onLine(ch, line));
+    ch.onClose((why) => this.lost(ch, `backend ${this.opts.name} ${why}`));
+    const r = await this.request('start', { version: PROTOCOL_VERSION });
+    const s = r.start;
+    if (!s) throw this.fail(ch, 'backend answered start without describing itself');
+    const { protocol: _p, ...info } = s;
+    this.info = info as BackendInfo;
+  }
+
+  private onLine(ch: LineChannel, line: string): void {
+    if (ch !== this.channel) return;
+    const p = this.pending;
+    const reply = parseReply(line);
+    if (typeof reply === 'string') return void this.fail(ch, `backend wrote an invalid message (${reply}): ${line.slice(0, 200)}`);
+    if (!p || reply.seq !== p.seq) return void this.fail(ch, `backend answered seq ${reply.seq}, expected ${p ? p.seq : 'nothing'}`);
+    this.pending = undefined;
+    clearTimeout(p.timer);
+    if ('ok' in reply) p.resolve(reply.ok);
+    else if ('skipped' in reply) p.reject(new BackendSkipped(reply.skipped.reason));
+    else p.reject(new BackendError(`backend errored on ${p.cmd}: ${reply.errored.message}${reply.errored.context ? ` (${reply.errored.context})` : ''}`, ch.stderr()));
+  }
+
+  /** Kills the channel and fails the call in flight; returns the error for throwing. */
+  private fail(ch: LineChannel, why: string): BackendError {
+    const err = new BackendError(why, ch.stderr());
+    if (ch === this.channel) {
+      this.channel = undefined;
+      this.restarts++;
+      const p = this.pending;
+      this.pending = undefined;
+      if (p) { clearTimeout(p.timer); p.reject(err); }
+    }
+    ch.kill();
+    return err;
+  }
+
+  private lost(ch: LineChannel, why: string): void {
+    if (ch === this.channel) this.fail(ch, why);
+  }
+
+  private request(cmd: string, fields: Record<string, unknown> = {}): Promise<WireResult> {
+    const ch = this.channel!;
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.fail(ch, `backend did not answer ${cmd} within ${this.opts.timeoutMs} ms`), this.opts.timeoutMs);
+      this.pending = { seq, cmd, resolve, reject, timer };
+      ch.send(JSON.stringify({ seq, cmd, ...fields }));
+    });
+  }
+
+  private async call(cmd: string, fields: Record<string, unknown> = {}): Promise<WireResult> {
+    await this.ensure();
+    return this.request(cmd, fields);
+  }
+
+  private async sys(cmd: string, fields: Record<string, unknown>): Promise<SysResult & { bytes?: Uint8Array; addr?: bigint; revents?: number }> {
+    const r = await this.call(cmd, fields);
+    return {
+      ret: r.ret ?? 0, errno: r.errno ?? 0,
+      ...(r.bytes !== undefined ? { bytes: fromHex(r.bytes) } : {}),
+      ...(r.addr !== undefined ? { addr: fromU64(r.addr) } : {}),
+      ...(r.revents !== undefined ? { revents: r.revents } : {}),
+    };
+  }
+
+  async reset(): Promise<void> { await this.call('reset'); }
+  open(path: string) { return this.sys('open', { path }); }
+  close(fd: number) { return this.sys('close', { fd }); }
+  ioctl(fd: number, request: number, arg: IoctlArg): Promise<IoctlResult> { return this.sys('ioctl', { fd, request, arg: argToWire(arg) }); }
+  read(fd: number, length: number) { return this.sys('read', { fd, length }); }
+  write(fd: number, bytes: Uint8Array) { return this.sys('write', { fd, bytes: toHex(bytes) }); }
+  poll(fd: number, events: number, timeoutMs: number) { return this.sys('poll', { fd, events, timeoutMs }); }
+  mmap(length: bigint, prot: number, fd?: number, offset?: bigint) {
+    return this.sys('mmap', { length: u64(length), prot, ...(fd !== undefined ? { fd } : {}), ...(offset !== undefined ? { offset: u64(offset) } : {}) });
+  }
+  munmap(addr: bigint, length: bigint) { return this.sys('munmap', { addr: u64(addr), length: u64(length) }); }
+  mprotect(addr: bigint, length: bigint, prot: number) { return this.sys('mprotect', { addr: u64(addr), length: u64(length), prot }); }
+  memRead(addr: bigint, length: number) { return this.sys('memRead', { addr: u64(addr), length }); }
+  memWrite(addr: bigint, bytes: Uint8Array) { return this.sys('memWrite', { addr: u64(addr), bytes: toHex(bytes) }); }
+  memfdCreate(name: string) { return this.sys('memfdCreate', { name }); }
+  ftruncate(fd: number, length: bigint) { return this.sys('ftruncate', { fd, length: u64(length) }); }
+
+  async dispose(): Promise<void> {
+    const ch = this.channel;
+    if (!ch) return;
+    try { await this.request('stop'); } catch { /* it is going away anyway */ }
+    this.channel = undefined;
+    ch.kill();
+  }
+}

@@ -1,0 +1,67 @@
+// The wire protocol of spec/protocol/wire-v1.schema.json: message shapes,
+// hex and u64 encodings, and the ajv validators both ends use.
+import { join } from 'node:path';
+import Ajv2020Module from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv';
+import { SPEC_ROOT, readJson } from '../spec/load.ts';
+import type { BackendInfo, IoctlArg } from './interface.ts';
+
+const Ajv2020 = Ajv2020Module as unknown as typeof Ajv2020Module.default;
+export const PROTOCOL_VERSION = 1;
+const SCHEMA_ID = 'https://iommufd-conformance.invalid/spec/protocol/wire-v1.schema.json';
+
+let validators: { request: ValidateFunction; reply: ValidateFunction } | undefined;
+function compiled() {
+  if (!validators) {
+    const ajv = new Ajv2020({ strict: true, allErrors: false });
+    ajv.addSchema(readJson(join(SPEC_ROOT, 'protocol', 'wire-v1.schema.json')).data as object);
+    validators = { request: ajv.getSchema(`${SCHEMA_ID}#/$defs/request`)!, reply: ajv.getSchema(`${SCHEMA_ID}#/$defs/reply`)! };
+  }
+  return validators;
+}
+
+export type Request = { seq: number; cmd: string; [k: string]: unknown };
+export interface WireResult { ret?: number; errno?: number; bytes?: string; addr?: string; revents?: number; start?: WireStart }
+export type WireStart = Omit<BackendInfo, 'kernel'> & { kernel: string; protocol: number };
+export type Reply =
+  | { seq: number; ok: WireResult }
+  | { seq: number; skipped: { reason: string } }
+  | { seq: number; errored: { message: string; context?: string } };
+
+function explain(v: ValidateFunction): string {
+  const e = v.errors?.[0];
+  return e ? `${e.instancePath || '/'} ${e.message ?? 'invalid'}` : 'invalid';
+}
+
+/** Parses and validates one line as a request; returns the error text otherwise. */
+export function parseRequest(line: string): Request | string {
+  let msg: unknown;
+  try { msg = JSON.parse(line); } catch (e) { return `not JSON: ${(e as Error).message}`; }
+  const v = compiled().request;
+  return v(msg) ? (msg as Request) : `not a valid request: ${explain(v)}`;
+}
+
+/** Parses and validates one line as a reply; returns the error text otherwise. */
+export function parseReply(line: string): Reply | string {
+  let msg: unknown;
+  try { msg = JSON.parse(line); } catch (e) { return `not JSON: ${(e as Error).message}`; }
+  const v = compiled().reply;
+  return v(msg) ? (msg as Reply) : `not a valid reply: ${explain(v)}`;
+}
+
+export const toHex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+export const fromHex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
+export const u64 = (v: bigint): string => `0x${BigInt.asUintN(64, v).toString(16)}`;
+export const fromU64 = (s: string): bigint => BigInt(s);
+
+export function argToWire(arg: IoctlArg): Record<string, string> {
+  if ('bytes' in arg) return { bytes: toHex(arg.bytes) };
+  if ('addr' in arg) return { addr: u64(arg.addr) };
+  return { value: u64(arg.value) };
+}
+
+export function argFromWire(arg: Record<string, string>): IoctlArg {
+  if (arg.bytes !== undefined) return { bytes: fromHex(arg.bytes) };
+  if (arg.addr !== undefined) return { addr: fromU64(arg.addr) };
+  return { value: fromU64(arg.value!) };
+}

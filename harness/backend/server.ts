@@ -1,0 +1,68 @@
+// `iommufd-conform serve`: a backend (the reference engine by default) as a
+// wire-protocol server on standard input and output.
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { Backend, SysResult } from './interface.ts';
+import { PROTOCOL_VERSION, argFromWire, fromHex, fromU64, parseRequest, toHex, u64, type Reply, type Request, type WireResult } from './protocol.ts';
+
+type Handler = (b: Backend, r: Request) => Promise<WireResult>;
+
+const plain = (r: SysResult & { bytes?: Uint8Array; addr?: bigint; revents?: number }): WireResult => ({
+  ret: r.ret, errno: r.errno,
+  ...(r.bytes ? { bytes: toHex(r.bytes) } : {}),
+  ...(r.addr !== undefined ? { addr: u64(r.addr) } : {}),
+  ...(r.revents !== undefined ? { revents: r.revents } : {}),
+});
+
+const HANDLERS: Record<string, Handler> = {
+  start: async (b) => ({ start: { ...b.info, protocol: PROTOCOL_VERSION } }),
+  reset: async (b) => { await b.reset(); return {}; },
+  stop: async () => ({}),
+  open: async (b, r) => plain(await b.open(r.path as string)),
+  close: async (b, r) => plain(await b.close(r.fd as number)),
+  ioctl: async (b, r) => plain(await b.ioctl(r.fd as number, r.request as number, argFromWire(r.arg as Record<string, string>))),
+  read: async (b, r) => plain(await b.read(r.fd as number, r.length as number)),
+  write: async (b, r) => plain(await b.write(r.fd as number, fromHex(r.bytes as string))),
+  poll: async (b, r) => plain(await b.poll(r.fd as number, r.events as number, r.timeoutMs as number)),
+  mmap: async (b, r) => plain(await b.mmap(fromU64(r.length as string), r.prot as number, r.fd as number | undefined, r.offset ? fromU64(r.offset as string) : undefined)),
+  munmap: async (b, r) => plain(await b.munmap(fromU64(r.addr as string), fromU64(r.length as string))),
+  mprotect: async (b, r) => plain(await b.mprotect(fromU64(r.addr as string), fromU64(r.length as string), r.prot as number)),
+  memRead: async (b, r) => plain(await b.memRead(fromU64(r.addr as string), r.length as number)),
+  memWrite: async (b, r) => plain(await b.memWrite(fromU64(r.addr as string), fromHex(r.bytes as string))),
+  memfdCreate: async (b, r) => plain(await b.memfdCreate(r.name as string)),
+  ftruncate: async (b, r) => plain(await b.ftruncate(r.fd as number, fromU64(r.length as string))),
+};
+
+/** Answers one request line; errors of the request itself become errored replies. */
+export async function answer(backend: Backend, line: string): Promise<{ reply: Reply; stop: boolean }> {
+  const req = parseRequest(line);
+  if (typeof req === 'string') {
+    let seq = 0;
+    try { const s = (JSON.parse(line) as { seq?: unknown }).seq; if (Number.isInteger(s) && (s as number) >= 0) seq = s as number; } catch { /* not JSON */ }
+    return { reply: { seq, errored: { message: req } }, stop: false };
+  }
+  try {
+    return { reply: { seq: req.seq, ok: await HANDLERS[req.cmd]!(backend, req) }, stop: req.cmd === 'stop' };
+  } catch (e) {
+    return { reply: { seq: req.seq, errored: { message: (e as Error).message } }, stop: false };
+  }
+}
+
+/** Serves requests line by line, in order, until stop or end of input. */
+export function serve(backend: Backend, input: Readable, output: Writable): Promise<void> {
+  const rl = createInterface({ input, crlfDelay: Infinity });
+  let chain = Promise.resolve();
+  let stopped = false;
+  return new Promise((resolve) => {
+    const finish = () => { rl.close(); void backend.dispose().then(resolve); };
+    rl.on('line', (line) => {
+      chain = chain.then(async () => {
+        if (stopped) return;
+        const { reply, stop } = await answer(backend, line);
+        output.write(`${JSON.stringify(reply)}\n`);
+        if (stop) { stopped = true; finish(); }
+      });
+    });
+    rl.on('close', () => { void chain.then(() => { if (!stopped) { stopped = true; finish(); } }); });
+  });
+}
