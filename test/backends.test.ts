@@ -1,0 +1,42 @@
+// The process backend end to end: the whole suite through `serve`, and
+// deliberately broken backends that crash, hang or write garbage on one
+// ioctl. Each run must finish, write its report, and mark exactly the
+// scenarios that reach that ioctl as errored.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from './helpers.ts';
+
+const root = join(import.meta.dirname, '..');
+const cli = join(root, 'bin', 'iommufd-conform.mjs');
+
+function run(backend: string, ...args: string[]) {
+  const reports = tempDir('iommufd-run-');
+  const r = spawnSync(process.execPath, [cli, 'run', '--format', 'summary', '--reports', reports, '--backend', backend, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  const report = JSON.parse(readFileSync(join(reports, 'conformance.json'), 'utf8'));
+  return { status: r.status, stdout: r.stdout, report };
+}
+
+test('the whole suite passes through serve and the process backend', () => {
+  const { status, stdout, report } = run(`cmd:${process.execPath} ${cli} serve`);
+  assert.equal(status, 0, stdout);
+  assert.equal(report.counts.failed + report.counts.errored, 0);
+  assert.ok(report.counts.passed > 100);
+  assert.match(stdout, /^\d+ passed, 0 failed$/m);
+});
+
+for (const mode of ['crash', 'hang', 'garbage']) {
+  test(`a backend that ${{ crash: 'crashes', hang: 'hangs', garbage: 'writes garbage' }[mode]} on IOMMU_DESTROY errors exactly the scenarios that destroy`, () => {
+    const argv = `cmd:${process.execPath} --import tsx ${join(root, 'test/fixtures/broken-backend.ts')} ${mode} 0x3b80`;
+    const { status, report } = run(argv, '--timeout', '1000', join(root, 'features/objects.feature'));
+    assert.equal(status, 1);
+    const errored = report.scenarios.filter((s: { status: string }) => s.status === 'errored');
+    const passed = report.scenarios.filter((s: { status: string }) => s.status === 'passed');
+    assert.deepEqual(passed.map((s: { name: string }) => s.name), ['Objects alive together have distinct, non-zero ids']);
+    assert.equal(errored.length, report.scenarios.length - 1, JSON.stringify(report.counts));
+    const why = { crash: /exited with code 3[\s\S]*crashing on request 0x3b80/, hang: /did not answer ioctl within 1000 ms[\s\S]*hanging/, garbage: /invalid message/ }[mode]!;
+    for (const s of errored) assert.match(s.message, why);
+  });
+}
