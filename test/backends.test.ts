@@ -40,3 +40,21 @@ for (const mode of ['crash', 'hang', 'garbage']) {
     for (const s of errored) assert.match(s.message, why);
   });
 }
+
+test('Ctrl-C during a run writes the partial report', async () => {
+  const { spawn } = await import('node:child_process');
+  const reports = tempDir('iommufd-int-');
+  const argv = `cmd:${process.execPath} --import tsx ${join(root, 'test/fixtures/broken-backend.ts')} hang 0x3b80`;
+  const child = spawn(process.execPath, [cli, 'run', '--format', 'summary', '--reports', reports, '--backend', argv, '--timeout', '60000', join(root, 'features/objects.feature')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  // The first scenario passes; the second hangs on IOMMU_DESTROY for up to a
+  // minute, well past the moment of the interrupt.
+  await new Promise((r) => setTimeout(r, 4000));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  assert.equal(code, 130, out);
+  const report = JSON.parse(readFileSync(join(reports, 'conformance.json'), 'utf8'));
+  assert.ok(report.scenarios.length >= 1 && report.scenarios.length < 7, `${report.scenarios.length} records`);
+  assert.match(out, /interrupted: partial report written/);
+});
