@@ -4,8 +4,9 @@
 import type { Backend } from './interface.ts';
 import { ReferenceBackend } from './reference.ts';
 import { ProcessBackend, spawnChannel } from './process.ts';
+import { kernelBackend } from './kernel.ts';
 
-export const BACKENDS = ['reference', 'cmd:<argv...>'] as const;
+export const BACKENDS = ['reference', 'cmd:<argv...>', 'kernel', 'kernel-6.12'] as const;
 
 export interface BackendOptions { timeoutMs?: number }
 
@@ -16,5 +17,8 @@ export function createBackend(name: string, opts: BackendOptions = {}): Backend 
     if (!argv.length) throw new Error('cmd: needs a program to run, e.g. cmd:node bin/iommufd-conform.mjs serve');
     return new ProcessBackend({ name: argv.join(' '), timeoutMs: opts.timeoutMs ?? 10_000, connect: () => spawnChannel(argv) });
   }
+  // The real kernel under qemu: `kernel` is the newest (7.3), `kernel-X.Y` a given one.
+  const k = /^kernel(?:-(\d+\.\d+))?$/.exec(name);
+  if (k) return kernelBackend(k[1] ?? '7.3', opts.timeoutMs ?? 30_000);
   throw new Error(`unknown backend '${name}' (known: ${BACKENDS.join(', ')})`);
 }

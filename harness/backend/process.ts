@@ -50,7 +50,12 @@ export function spawnChannel(argv: string[]): LineChannel {
 
 interface Pending { seq: number; cmd: string; resolve: (r: WireResult) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
 
-export interface ProcessOptions { name: string; timeoutMs: number; connect: () => LineChannel }
+export interface ProcessOptions {
+  name: string;
+  timeoutMs: number;
+  /** Opens a new channel: spawns the process, or boots a VM and connects to it. */
+  connect: () => LineChannel | Promise<LineChannel>;
+}
 
 export class ProcessBackend implements Backend {
   info: BackendInfo = { name: 'process', version: '?', kernel: '0.0', available: false, reason: 'not started' };
@@ -65,7 +70,7 @@ export class ProcessBackend implements Backend {
 
   private async ensure(): Promise<void> {
     if (this.channel) return;
-    const ch = this.opts.connect();
+    const ch = await this.opts.connect();
     this.channel = ch;
     ch.onLine((line) => this.onLine(ch, line));
     ch.onClose((why) => this.lost(ch, `backend ${this.opts.name} ${why}`));

@@ -1,0 +1,5 @@
+// The project's root folder, for tools and scripts the harness runs.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
