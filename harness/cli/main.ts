@@ -10,8 +10,8 @@ const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const USAGE = `usage: iommufd-conform <command> [options]
 
 commands:
-  run    [--backend NAME] [--tags EXPR] [--format NAME] [--reports DIR] [--timeout MS] [FEATURE...]
-         run the conformance suite; NAME: reference (default) or cmd:<argv...>
+  run    [--backend NAME] [--tags EXPR] [--format NAME] [--reports DIR] [--timeout MS] [--expectations FILE] [FEATURE...]
+         run the conformance suite; NAME: reference (default), cmd:<argv...>, kernel, kernel-6.12
   serve  the reference engine as a wire-protocol server on stdin/stdout
   lint   [--features DIR]   check scenarios, steps, tables and rule coverage
   rules  [--features DIR] [--json]   each rule with its covering scenarios`;
@@ -28,10 +28,10 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'run') {
       const { values, positionals } = parseArgs({
         args: rest, allowPositionals: true,
-        options: { timeout: { type: 'string' }, backend: { type: 'string', default: 'reference' }, tags: { type: 'string' }, format: { type: 'string', default: 'progress' }, reports: { type: 'string', default: join(PROJECT_ROOT, 'reports') } },
+        options: { expectations: { type: 'string' }, timeout: { type: 'string' }, backend: { type: 'string', default: 'reference' }, tags: { type: 'string' }, format: { type: 'string', default: 'progress' }, reports: { type: 'string', default: join(PROJECT_ROOT, 'reports') } },
       });
       const { run } = await import('./run.ts');
-      return await run({ backend: values.backend!, tags: values.tags, format: values.format!, reports: values.reports!, timeoutMs: values.timeout ? Number(values.timeout) : undefined, paths: positionals.length ? positionals : undefined });
+      return await run({ backend: values.backend!, tags: values.tags, format: values.format!, reports: values.reports!, timeoutMs: values.timeout ? Number(values.timeout) : undefined, expectations: values.expectations, paths: positionals.length ? positionals : undefined });
     }
     if (cmd === 'serve') {
       const { serve } = await import('../backend/server.ts');

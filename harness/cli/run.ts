@@ -3,19 +3,21 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ConformanceCollector } from '../report/conformance.ts';
+import { applyExpectations, expectationsFile, loadExpectations } from '../report/expectations.ts';
 import { loadRules } from '../rules/catalog.ts';
 import { UNIMPLEMENTED } from '../../reference/main.ts';
 import { PROJECT_ROOT, runWithCucumber } from './cucumber.ts';
 import { createBackend } from '../backend/index.ts';
 import { presetBackend } from '../backend/preset.ts';
 
-export interface RunOptions { backend: string; tags?: string; format: string; reports: string; paths?: string[]; timeoutMs?: number }
+export interface RunOptions { backend: string; tags?: string; format: string; reports: string; paths?: string[]; timeoutMs?: number; expectations?: string }
 
 export async function run(opts: RunOptions): Promise<number> {
   mkdirSync(opts.reports, { recursive: true });
   const collector = new ConformanceCollector(opts.backend);
   const html = join(opts.reports, 'conformance.html');
   const started = Date.now();
+  const expectations = loadExpectations(opts.expectations ?? expectationsFile(opts.backend));
   // Start the backend now: a process or VM boots while cucumber loads the steps.
   const backend = createBackend(opts.backend, { timeoutMs: opts.timeoutMs });
   presetBackend(backend, backend.init());
@@ -30,17 +32,20 @@ export async function run(opts: RunOptions): Promise<number> {
   } finally {
     process.off('SIGINT', onInt);
   }
+  const stale = applyExpectations(collector.records, expectations);
+  for (const e of stale) console.log(`expectation matched no scenario run: ${e.feature}: ${e.scenario}`);
   const counts = writeReport(opts, collector, started);
-  const failed = collector.records.length - counts.passed - counts.skipped - counts['not-applicable'];
+  const failed = collector.records.length - counts.passed - counts.skipped - counts['not-applicable'] - counts['expected-fail'];
   console.log(`\nreports: ${relative(process.cwd(), join(opts.reports, 'conformance.json'))}, ${relative(process.cwd(), html)}`);
   if (!collector.records.length) {
     console.log('no scenario was selected');
     console.log('0 passed, 0 failed');
     return 1;
   }
-  const extra = [counts.errored && `${counts.errored} errored`, counts.skipped && `${counts.skipped} not run`, counts['not-applicable'] && `${counts['not-applicable']} not applicable`].filter(Boolean);
+  const extra = [counts.errored && `${counts.errored} errored`, counts['expected-fail'] && `${counts['expected-fail']} expected failures`, counts['unexpected-pass'] && `${counts['unexpected-pass']} unexpected passes`, counts.skipped && `${counts.skipped} not run`, counts['not-applicable'] && `${counts['not-applicable']} not applicable`].filter(Boolean);
   if (extra.length) console.log(`of which ${extra.join(', ')}`);
-  console.log(`${counts.passed} passed, ${failed} failed${counts.skipped + counts['not-applicable'] ? `, ${counts.skipped + counts['not-applicable']} skipped` : ''}`);
+  const notCounted = counts.skipped + counts['not-applicable'] + counts['expected-fail'];
+  console.log(`${counts.passed} passed, ${failed} failed${notCounted ? `, ${notCounted} skipped` : ''}`);
   return failed ? 1 : 0;
 }
 

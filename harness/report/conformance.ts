@@ -3,7 +3,7 @@
 import type { Envelope } from '@cucumber/messages';
 import { RULE_TAG } from '../rules/catalog.ts';
 
-export type Status = 'passed' | 'failed' | 'errored' | 'skipped' | 'not-applicable' | 'undefined' | 'ambiguous' | 'pending' | 'unknown';
+export type Status = 'passed' | 'failed' | 'errored' | 'skipped' | 'not-applicable' | 'expected-fail' | 'unexpected-pass' | 'undefined' | 'ambiguous' | 'pending' | 'unknown';
 
 export interface ScenarioRecord {
   name: string;
@@ -63,13 +63,13 @@ export class ConformanceCollector {
   }
 
   counts(): Record<Status, number> {
-    const out = { passed: 0, failed: 0, errored: 0, skipped: 0, 'not-applicable': 0, undefined: 0, ambiguous: 0, pending: 0, unknown: 0 };
+    const out = { passed: 0, failed: 0, errored: 0, skipped: 0, 'not-applicable': 0, 'expected-fail': 0, 'unexpected-pass': 0, undefined: 0, ambiguous: 0, pending: 0, unknown: 0 };
     for (const r of this.records) out[r.status]++;
     return out;
   }
 }
 
-const ORDER: Status[] = ['passed', 'skipped', 'not-applicable', 'unknown', 'pending', 'undefined', 'ambiguous', 'errored', 'failed'];
+const ORDER: Status[] = ['passed', 'skipped', 'not-applicable', 'expected-fail', 'unexpected-pass', 'unknown', 'pending', 'undefined', 'ambiguous', 'errored', 'failed'];
 
 /** A failure raised by the backend rather than by an assertion is an error of the backend, or a skip. */
 function classify(st: Status, type: string | undefined, message: string | undefined): Status {
