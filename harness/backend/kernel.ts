@@ -13,7 +13,7 @@ import { PROJECT_ROOT } from '../spec/root.ts';
 import { ProcessBackend, type LineChannel } from './process.ts';
 
 /** The line /init prints on the console when the bridge is about to read its port. */
-export const BRIDGE_READY = 'iommufd-conformance: bridge ready';
+export const BRIDGE_READY = 'IOMMUFD-CONFORMANCE: bridge starting on';
 const BOOT_TIMEOUT_MS = 180_000;
 
 function runScript(argv: string[], what: string): Promise<string> {
@@ -36,7 +36,7 @@ export function prepareVm(version: string): Promise<{ kernel: string; initramfs:
       process.stderr.write(`kernel-${version}: preparing the kernel (built once, then cached)\n`);
       const kernel = await runScript(['bash', 'tools/kernel/build.sh', version], `building Linux ${version}`);
       await runScript(['npm', 'run', '-s', 'build:bridge:static'], 'building the static bridge');
-      const initramfs = await runScript(['bash', 'tools/kernel/initramfs.sh', join(PROJECT_ROOT, 'build', 'iommufd-bridge-static')], 'making the initramfs');
+      const initramfs = await runScript(['bash', 'tools/kernel/initramfs.sh', join(PROJECT_ROOT, 'build', 'iommufd-bridge-static'), join(PROJECT_ROOT, 'build', 'initramfs.cpio.gz')], 'making the initramfs');
       return { kernel, initramfs };
     })();
     prepared.set(version, p);
