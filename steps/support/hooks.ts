@@ -1,6 +1,7 @@
 // One backend per run, a fresh process for every scenario.
 import { AfterAll, Before, BeforeAll, defineParameterType, setDefaultTimeout } from '@cucumber/cucumber';
 import { loadRules, RULE_TAG } from '../../harness/rules/catalog.ts';
+import { loadSpec } from '../../harness/spec/load.ts';
 import { createBackend } from '../../harness/backend/index.ts';
 import { backend, setBackend, takePreset, type WorldParams } from './world.ts';
 import { BackendSkipped } from '../../harness/backend/process.ts';
@@ -14,6 +15,7 @@ defineParameterType({ name: 'field', regexp: /[a-z_][a-z0-9_.]*/, transformer: (
 setDefaultTimeout(120_000);
 
 const rules = loadRules();
+const spec = loadSpec();
 const version = (v: string) => v.split('.').map(Number).reduce((a, n) => a * 1000 + n, 0);
 
 BeforeAll(async function () {
@@ -31,10 +33,14 @@ Before(async function ({ pickle }) {
   const b = backend();
   // A backend that cannot run here (no /dev/iommu) runs nothing, and says why.
   if (!b.info.available) throw new BackendSkipped(`not run: ${b.info.reason ?? 'the backend is not available here'}`);
-  const newest = pickle.tags.map((t) => rules.get(RULE_TAG.exec(t.name)?.[1] ?? '')?.since).filter((s): s is string => !!s)
-    .sort((x, y) => version(y) - version(x))[0];
+  // Not applicable: a rule, or an ioctl a step calls, is newer than the backend's kernel.
+  const sinces = [
+    ...pickle.tags.map((t) => rules.get(RULE_TAG.exec(t.name)?.[1] ?? '')?.since),
+    ...pickle.steps.flatMap((st) => [...st.text.matchAll(/\b(?:IOMMU|VFIO)_[A-Z0-9_]+\b/g)].map((m) => spec.ioctls.get(m[0])?.since)),
+  ].filter((x): x is string => !!x);
+  const newest = sinces.sort((x, y) => version(y) - version(x))[0];
   if (newest && version(newest) > version(b.info.kernel)) {
-    throw new BackendSkipped(`not applicable: the rule needs Linux ${newest}, the backend implements ${b.info.kernel}`);
+    throw new BackendSkipped(`not applicable: needs Linux ${newest}, the backend implements ${b.info.kernel}`);
   }
   await b.reset();
 });
