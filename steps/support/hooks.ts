@@ -18,7 +18,8 @@ const rules = loadRules();
 const spec = loadSpec();
 const version = (v: string) => v.split('.').map(Number).reduce((a, n) => a * 1000 + n, 0);
 
-BeforeAll(async function () {
+// Starting a backend may mean building and booting a kernel: minutes the first time.
+BeforeAll({ timeout: 60 * 60_000 }, async function () {
   const params = this.parameters as Partial<WorldParams>;
   const p = takePreset();
   const b = p?.backend ?? createBackend(params.backend ?? process.env.IOMMUFD_BACKEND ?? 'reference', { timeoutMs: params.timeoutMs });
