@@ -70,7 +70,13 @@ export async function vmChannel(version: string): Promise<LineChannel> {
   const qemu = spawn('bash', ['tools/kernel/boot.sh', kernel, initramfs, sock], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   let qemuErr = '';
   qemu.stderr!.on('data', (d: Buffer) => { qemuErr = (qemuErr + d.toString()).slice(-4096); });
-  const kill = () => { qemu.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); };
+  const kill = () => {
+    process.off('exit', kill);
+    qemu.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // Never leave a VM running behind the harness, whichever way it ends.
+  process.on('exit', kill);
   try {
     await waitForConsole(log, qemu, Date.now() + BOOT_TIMEOUT_MS);
   } catch (e) {
