@@ -2,7 +2,6 @@
 // `cmd:<argv...>` (a process speaking the wire protocol; argv split on
 // white space, no shell involved).
 import type { Backend } from './interface.ts';
-import { ReferenceBackend } from './reference.ts';
 import { ProcessBackend, spawnChannel } from './process.ts';
 import { kernelBackend } from './kernel.ts';
 
@@ -10,8 +9,9 @@ export const BACKENDS = ['reference', 'cmd:<argv...>', 'kernel', 'kernel-6.12'] 
 
 export interface BackendOptions { timeoutMs?: number }
 
-export function createBackend(name: string, opts: BackendOptions = {}): Backend {
-  if (name === 'reference') return new ReferenceBackend();
+/** Makes a backend; the reference engine is imported only when asked for, so that others start at once. */
+export async function createBackend(name: string, opts: BackendOptions = {}): Promise<Backend> {
+  if (name === 'reference') return new (await import('./reference.ts')).ReferenceBackend();
   if (name.startsWith('cmd:')) {
     const argv = name.slice(4).trim().split(/\s+/).filter(Boolean);
     if (!argv.length) throw new Error('cmd: needs a program to run, e.g. cmd:node bin/iommufd-conform.mjs serve');

@@ -3,15 +3,15 @@
 import type { Backend } from './interface.ts';
 
 let shared: Backend | undefined;
-let preset: { backend: Backend; ready: Promise<void> } | undefined;
+let preset: Promise<Backend> | undefined;
 export function setBackend(b: Backend | undefined): void { shared = b; }
 
-/** A backend the command line already started; the run's hooks use it instead of making one. */
-export function presetBackend(backend: Backend, ready: Promise<void>): void {
-  ready.catch(() => { /* reported by the hooks */ });
-  preset = { backend, ready };
+/** A backend the command line is starting (made and init()ed); the run's hooks take it instead of making one. */
+export function presetBackend(started: Promise<Backend>): void {
+  started.catch(() => { /* reported by the hooks */ });
+  preset = started;
 }
-export function takePreset(): { backend: Backend; ready: Promise<void> } | undefined {
+export function takePreset(): Promise<Backend> | undefined {
   const p = preset;
   preset = undefined;
   return p;

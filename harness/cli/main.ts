@@ -30,8 +30,10 @@ export async function main(argv: string[]): Promise<number> {
         args: rest, allowPositionals: true,
         options: { expectations: { type: 'string' }, timeout: { type: 'string' }, backend: { type: 'string', default: 'reference' }, tags: { type: 'string' }, format: { type: 'string', default: 'progress' }, reports: { type: 'string', default: join(PROJECT_ROOT, 'reports') } },
       });
+      const { startBackend } = await import('../backend/start.ts');
+      startBackend({ backend: values.backend!, timeoutMs: values.timeout ? Number(values.timeout) : undefined });
       const { run } = await import('./run.ts');
-      return await run({ backend: values.backend!, tags: values.tags, format: values.format!, reports: values.reports!, timeoutMs: values.timeout ? Number(values.timeout) : undefined, expectations: values.expectations, paths: positionals.length ? positionals : undefined });
+      return await run({ started: true, backend: values.backend!, tags: values.tags, format: values.format!, reports: values.reports!, timeoutMs: values.timeout ? Number(values.timeout) : undefined, expectations: values.expectations, paths: positionals.length ? positionals : undefined });
     }
     if (cmd === 'serve') {
       const { serve } = await import('../backend/server.ts');

@@ -6,11 +6,16 @@ import { ConformanceCollector } from '../report/conformance.ts';
 import { applyExpectations, expectationsFile, loadExpectations } from '../report/expectations.ts';
 import { loadRules } from '../rules/catalog.ts';
 import { UNIMPLEMENTED } from '../../reference/main.ts';
-import { PROJECT_ROOT, runWithCucumber } from './cucumber.ts';
-import { createBackend } from '../backend/index.ts';
-import { presetBackend } from '../backend/preset.ts';
+import { PROJECT_ROOT } from '../spec/root.ts';
+import { startBackend } from '../backend/start.ts';
 
-export interface RunOptions { backend: string; tags?: string; format: string; reports: string; paths?: string[]; timeoutMs?: number; expectations?: string }
+export interface RunOptions {
+  backend: string; tags?: string; format: string; reports: string; paths?: string[]; timeoutMs?: number; expectations?: string;
+  /** The caller already started the backend (startBackend). */
+  started?: boolean;
+}
+
+export { startBackend } from '../backend/start.ts';
 
 export async function run(opts: RunOptions): Promise<number> {
   mkdirSync(opts.reports, { recursive: true });
@@ -18,13 +23,12 @@ export async function run(opts: RunOptions): Promise<number> {
   const html = join(opts.reports, 'conformance.html');
   const started = Date.now();
   const expectations = loadExpectations(opts.expectations ?? expectationsFile(opts.backend));
-  // Start the backend now: a process or VM boots while cucumber loads the steps.
-  const backend = createBackend(opts.backend, { timeoutMs: opts.timeoutMs });
-  presetBackend(backend, backend.init());
+  if (!opts.started) startBackend(opts);
   // Ctrl-C: the report of what ran so far is still written.
   const onInt = () => { writeReport(opts, collector, started); console.log('\ninterrupted: partial report written'); process.exit(130); };
   process.once('SIGINT', onInt);
   try {
+    const { runWithCucumber } = await import('./cucumber.ts');
     await runWithCucumber({
       paths: opts.paths, tags: opts.tags, backend: opts.backend, timeoutMs: opts.timeoutMs, onMessage: collector.onMessage,
       formats: [opts.format, `html:${relative(PROJECT_ROOT, html)}`],

@@ -21,10 +21,9 @@ const version = (v: string) => v.split('.').map(Number).reduce((a, n) => a * 100
 // Starting a backend may mean building and booting a kernel: minutes the first time.
 BeforeAll({ timeout: 60 * 60_000 }, async function () {
   const params = this.parameters as Partial<WorldParams>;
-  const p = takePreset();
-  const b = p?.backend ?? createBackend(params.backend ?? process.env.IOMMUFD_BACKEND ?? 'reference', { timeoutMs: params.timeoutMs });
-  setBackend(b);
-  try { await (p ? p.ready : b.init()); } catch (e) { startError = e as Error; }
+  const started = takePreset() ?? createBackend(params.backend ?? process.env.IOMMUFD_BACKEND ?? 'reference', { timeoutMs: params.timeoutMs })
+    .then(async (b) => { await b.init(); return b; });
+  try { setBackend(await started); } catch (e) { startError = e as Error; }
 });
 
 let startError: Error | undefined;
