@@ -6,7 +6,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Backend, BackendInfo, IoctlArg, IoctlResult, SysResult } from './interface.ts';
-import { PROTOCOL_VERSION, argToWire, fromHex, fromU64, parseReply, toHex, u64, type WireResult } from './protocol.ts';
+import { PROTOCOL_VERSION, warmValidators, argToWire, fromHex, fromU64, parseReply, toHex, u64, type WireResult } from './protocol.ts';
 
 /** The backend failed (not the call): the scenario is errored, not failed. */
 export class BackendError extends Error {
@@ -74,6 +74,7 @@ export class ProcessBackend implements Backend {
     this.channel = ch;
     ch.onLine((line) => this.onLine(ch, line));
     ch.onClose((why) => this.lost(ch, `backend ${this.opts.name} ${why}`));
+    warmValidators(); // while the process starts
     const r = await this.request('start', { version: PROTOCOL_VERSION });
     const s = r.start;
     if (!s) throw this.fail(ch, 'backend answered start without describing itself');

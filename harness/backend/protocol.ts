@@ -11,6 +11,10 @@ export const PROTOCOL_VERSION = 1;
 const SCHEMA_ID = 'https://iommufd-conformance.invalid/spec/protocol/wire-v1.schema.json';
 
 let validators: { request: ValidateFunction; reply: ValidateFunction } | undefined;
+
+/** Compiles the validators now (e.g. while a backend process starts) rather than on the first message. */
+export function warmValidators(): void { compiled(); }
+
 function compiled() {
   if (!validators) {
     const ajv = new Ajv2020({ strict: true, allErrors: false });
