@@ -58,3 +58,15 @@ test('Ctrl-C during a run writes the partial report', async () => {
   assert.ok(report.scenarios.length >= 1 && report.scenarios.length < 7, `${report.scenarios.length} records`);
   assert.match(out, /interrupted: partial report written/);
 });
+
+test('a backend without /dev/iommu says so, and every scenario is reported as not run with the reason', (t) => {
+  if (spawnSync('sh', ['-c', 'test -e /dev/iommu']).status === 0) return t.skip('this machine has /dev/iommu');
+  const bin = join(tempDir('iommufd-bridge-'), 'bridge');
+  const cc = spawnSync('sh', ['-c', `\${CC:-gcc} -std=gnu11 -O2 -Wall -Wextra -Werror -o ${bin} ${join(root, 'bridge')}/*.c`], { encoding: 'utf8' });
+  assert.equal(cc.status, 0, cc.stderr);
+  const { status, stdout, report } = run(`cmd:${bin}`, join(root, 'features/objects.feature'));
+  assert.equal(report.counts.skipped, report.scenarios.length, stdout);
+  for (const s of report.scenarios) assert.match(s.message, /not run: \/dev\/iommu/);
+  assert.match(stdout, /^0 passed, 0 failed, \d+ skipped$/m);
+  assert.equal(status, 0);
+});
