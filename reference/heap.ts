@@ -35,14 +35,4 @@ export class MinHeap {
     }
     return top;
   }
-
-  /** Removes one occurrence of v (O(n); used only when an id is taken out of order). */
-  remove(v: number): boolean {
-    const i = this.a.indexOf(v);
-    if (i < 0) return false;
-    const rest = this.a.filter((_, j) => j !== i);
-    this.a = [];
-    for (const x of rest) this.push(x);
-    return true;
-  }
 }

@@ -13,13 +13,13 @@ import { handlers as objectHandlers } from './destroy.ts';
 import { handlers as ioasHandlers } from './ioas.ts';
 import { handlers as optionHandlers } from './option.ts';
 import { handlers as testHandlers } from './selftest.ts';
-import { handlers as vfioIoasHandlers, vfioIoctl } from './vfio_compat.ts';
+import { VFIO_NOT_MODELLED, handlers as vfioIoasHandlers, vfioIoctl } from './vfio_compat.ts';
 import { notImplemented } from './unimplemented.ts';
 
 export type Handler = (ucmd: Ucmd) => number;
 
-export const IOMMUFD_TYPE = Number(loadSpec().constants.get('IOMMUFD_TYPE')!.value);
-export const IOMMUFD_CMD_BASE = Number(loadSpec().constants.get('IOMMUFD_CMD_BASE')!.value);
+const IOMMUFD_TYPE = Number(loadSpec().constants.get('IOMMUFD_TYPE')!.value);
+const IOMMUFD_CMD_BASE = Number(loadSpec().constants.get('IOMMUFD_CMD_BASE')!.value);
 
 /** Pages are charged to the user (0) or to the process (1), per IOMMU_OPTION_RLIMIT_MODE. */
 export const enum AccountMode { USER = 0, MM = 1 }
@@ -44,7 +44,10 @@ const OPS: (IoctlOp | undefined)[] = (() => {
 })();
 
 /** Ioctls whose handler is not written yet (they still follow the generic rules). */
-export const UNIMPLEMENTED = OPS.filter((op) => op && op.execute === notImplemented).map((op) => op!.def.name);
+export const UNIMPLEMENTED = [
+  ...OPS.filter((op) => op && op.execute === notImplemented).map((op) => op!.def.name),
+  ...VFIO_NOT_MODELLED,
+];
 
 export class IommufdCtx {
   readonly objects: ObjectTable;

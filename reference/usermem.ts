@@ -3,11 +3,11 @@
 // copy_to_user primitives the engine uses on it (EFAULT where a real kernel
 // would fault). Addresses are JS numbers: user space lies below 2^47.
 import { EFAULT, EINVAL, ENOMEM } from './errno.ts';
+import { PROT_READ, PROT_WRITE } from '../harness/backend/interface.ts';
+
+export { PROT_READ, PROT_WRITE };
 
 export const PAGE_SIZE = 4096;
-export const PROT_READ = 1;
-export const PROT_WRITE = 2;
-export const PROT_EXEC = 4;
 /** Highest user address + 1 on x86-64 with 4-level paging. */
 export const TASK_SIZE = 2 ** 47 - PAGE_SIZE;
 const MMAP_BASE = 2 ** 40;
@@ -162,6 +162,6 @@ export class AddressSpace {
 
 /** A u64 from an ioctl argument as a user address, or -1 when no user address can have that value. */
 export function userAddr(v: bigint): number {
-  return v < BigInt(TASK_SIZE) ? Number(v) : -1;
+  return v >= 0n && v < BigInt(TASK_SIZE) ? Number(v) : -1;
 }
 

@@ -84,12 +84,19 @@ const VFIO: Partial<Record<string, VfioHandler>> = {
   VFIO_GET_API_VERSION: () => VFIO_API_VERSION,
   VFIO_CHECK_EXTENSION: (ctx, _def, arg) => checkExtension(ctx, BigInt(arg)),
   VFIO_SET_IOMMU: (ctx, _def, arg) => setIommu(ctx, BigInt(arg)),
-  VFIO_IOMMU_GET_INFO: (ctx, def, arg) => argszPrologue(ctx, def, arg, ALL_FLAGS) || (getCompatIoas(ctx) ? -EOPNOTSUPP : -ENODEV),
+  VFIO_IOMMU_GET_INFO: (ctx, def, arg) => argszPrologue(ctx, def, arg, ALL_FLAGS) || notModelled(ctx),
   VFIO_IOMMU_MAP_DMA: (ctx, def, arg) =>
-    argszPrologue(ctx, def, arg, C('VFIO_DMA_MAP_FLAG_READ') | C('VFIO_DMA_MAP_FLAG_WRITE')) || (getCompatIoas(ctx) ? -EOPNOTSUPP : -ENODEV),
-  VFIO_IOMMU_UNMAP_DMA: (ctx, def, arg) =>
-    argszPrologue(ctx, def, arg, C('VFIO_DMA_UNMAP_FLAG_ALL')) || (getCompatIoas(ctx) ? -EOPNOTSUPP : -ENODEV),
+    argszPrologue(ctx, def, arg, C('VFIO_DMA_MAP_FLAG_READ') | C('VFIO_DMA_MAP_FLAG_WRITE')) || notModelled(ctx),
+  VFIO_IOMMU_UNMAP_DMA: (ctx, def, arg) => argszPrologue(ctx, def, arg, C('VFIO_DMA_UNMAP_FLAG_ALL')) || notModelled(ctx),
 };
+
+/** What is left once the argsz rules hold: the IOAS semantics, not modelled yet. */
+function notModelled(ctx: IommufdCtx): number {
+  return getCompatIoas(ctx) ? -EOPNOTSUPP : -ENODEV;
+}
+
+/** VFIO ioctls that answer only their argument rules so far (listed in reports). */
+export const VFIO_NOT_MODELLED = ['VFIO_IOMMU_GET_INFO', 'VFIO_IOMMU_MAP_DMA', 'VFIO_IOMMU_UNMAP_DMA'];
 
 const BY_REQUEST = new Map<number, { def: IoctlDef; h: VfioHandler }>();
 for (const def of spec.ioctls.values()) {

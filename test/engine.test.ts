@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadSpec } from '../harness/spec/load.ts';
-import { encode } from '../harness/codec/codec.ts';
+import { encode, readPath } from '../harness/codec/codec.ts';
 import { extendNonZero, extendZero, truncateTo } from '../harness/codec/variants.ts';
 import { iommufd } from './helpers.ts';
 
@@ -9,6 +9,8 @@ const spec = loadSpec();
 const E = (n: string) => -spec.errno.get(n)!;
 const R = (n: string) => spec.ioctls.get(n)!.request;
 const enc = (ioctl: string, obj: Record<string, unknown> = {}) => encode(spec.ioctls.get(ioctl)!.struct!, obj as never);
+/** A field of an ioctl's struct in the bytes after the call. */
+const out = (ioctl: string, bytes: Uint8Array, field: string) => readPath(spec.ioctls.get(ioctl)!.struct!, bytes, field);
 
 test('generic dispatch: unknown number, unreadable pointer, short size, non-zero tail', () => {
   const { p, fd, call } = iommufd();
@@ -21,7 +23,7 @@ test('generic dispatch: unknown number, unreadable pointer, short size, non-zero
   assert.equal(call(R('IOMMU_IOAS_ALLOC'), extendNonZero(enc('IOMMU_IOAS_ALLOC'), 8, 19)).rc, E('E2BIG'));
   const ok = call(R('IOMMU_IOAS_ALLOC'), extendZero(enc('IOMMU_IOAS_ALLOC'), 8));
   assert.equal(ok.rc, 0);
-  assert.equal(new DataView(ok.out.buffer).getUint32(8, true), 1);
+  assert.equal(out('IOMMU_IOAS_ALLOC', ok.out, 'out_ioas_id'), 1);
 });
 
 test('a tail that runs into unmapped memory faults rather than being taken as zero', () => {
@@ -37,7 +39,7 @@ test('a tail that runs into unmapped memory faults rather than being taken as ze
 test('ids start at 1, are the lowest free ones, and a failed allocation leaves nothing', () => {
   const { p, fd, call } = iommufd();
   const alloc = () => call(R('IOMMU_IOAS_ALLOC'), enc('IOMMU_IOAS_ALLOC'));
-  const id = (r: { out: Uint8Array }) => new DataView(r.out.buffer).getUint32(8, true);
+  const id = (r: { out: Uint8Array }) => out('IOMMU_IOAS_ALLOC', r.out, 'out_ioas_id');
   assert.deepEqual([id(alloc()), id(alloc()), id(alloc())], [1, 2, 3]);
   assert.equal(call(R('IOMMU_DESTROY'), enc('IOMMU_DESTROY', { id: 2 })).rc, 0);
   assert.equal(call(R('IOMMU_DESTROY'), enc('IOMMU_DESTROY', { id: 2 })).rc, E('ENOENT'));
@@ -64,7 +66,7 @@ test('an IOAS whose id cannot be written back is aborted', () => {
 test('IOMMU_OPTION: RLIMIT_MODE and HUGE_PAGES', () => {
   const { call } = iommufd();
   const opt = (o: Record<string, unknown>) => call(R('IOMMU_OPTION'), enc('IOMMU_OPTION', o));
-  const val = (r: { out: Uint8Array }) => new DataView(r.out.buffer).getBigUint64(16, true);
+  const val = (r: { out: Uint8Array }) => out('IOMMU_OPTION', r.out, 'val64');
   assert.equal(val(opt({ option_id: 0, op: 1, val64: 7 })), 0n);
   assert.equal(opt({ option_id: 0, op: 0, val64: 1 }).rc, 0);
   assert.equal(val(opt({ option_id: 0, op: 1 })), 1n);

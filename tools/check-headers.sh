@@ -31,9 +31,8 @@
 #   CC                          compiler (default gcc)
 set -euo pipefail
 
-prog=${0##*/}
-die() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 1; }
-note() { printf '%s: %s\n' "$prog" "$*" >&2; }
+# shellcheck source=tools/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 usage() {
   printf 'usage: %s [--spec-root DIR] [--keep]\n' "$prog" >&2
   exit 2
@@ -69,7 +68,6 @@ command -v node >/dev/null 2>&1 || die "node not found"
 suite=trixie-backports
 source_pkg=linux-source-7.3
 test_h_rel=drivers/iommu/iommufd/iommufd_test.h
-cache_root=${IOMMUFD_CONFORMANCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iommufd-conformance}
 export IOMMUFD_CONFORMANCE_CACHE=$cache_root
 triplet=$("$cc" -dumpmachine 2>/dev/null) || triplet=
 

@@ -27,10 +27,8 @@
 #   IOMMUFD_CONFORMANCE_DEBIAN_MIRROR  archive URI to use instead of the system's Debian entry
 set -euo pipefail
 
-prog=${0##*/}
-die() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 1; }
-warn() { printf '%s: warning: %s\n' "$prog" "$*" >&2; }
-note() { printf '%s: %s\n' "$prog" "$*" >&2; }
+# shellcheck source=tools/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 usage() {
   printf 'usage: %s [--unpack DEST] SUITE PKG...\n' "$prog" >&2
   exit 2
@@ -67,7 +65,6 @@ done
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 [[ -r $keyring ]] || die "$keyring is missing (install debian-archive-keyring)"
 
-cache_root=${IOMMUFD_CONFORMANCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iommufd-conformance}
 apt_root=$cache_root/apt
 suite_dir=$apt_root/$suite
 debs_dir=$suite_dir/debs
@@ -242,7 +239,7 @@ suite_version() {
 
 # Newest cached .deb of PKG (optionally of exactly VERSION).
 cached_deb() {
-  local pkg=$1 want=${2:-} f v best= bestv=
+  local pkg=$1 want=${2:-} f v best='' bestv=''
   shopt -s nullglob
   for f in "$debs_dir/${pkg}_"*.deb; do
     v=$(dpkg-deb -f "$f" Version 2>/dev/null) || continue

@@ -1,17 +1,14 @@
 // The reference engine as a backend, in-process.
 import { loadSpec } from '../spec/load.ts';
 import { Process } from '../../reference/process.ts';
+import { EFAULT, EINVAL, ENOSYS } from '../../reference/errno.ts';
+import { TASK_SIZE, userAddr as toAddr } from '../../reference/usermem.ts';
 import { UNIMPLEMENTED } from '../../reference/main.ts';
 import { PROT_READ, PROT_WRITE, type Backend, type BackendInfo, type IoctlArg, type IoctlResult, type SysResult } from './interface.ts';
 
 const ok = (ret = 0): SysResult => ({ ret, errno: 0 });
 const res = (rc: number): SysResult => (rc < 0 ? { ret: -1, errno: -rc } : ok(rc));
-const ENOSYS = () => loadSpec().errno.get('ENOSYS')!;
-const EFAULT = () => loadSpec().errno.get('EFAULT')!;
-const EINVAL = () => loadSpec().errno.get('EINVAL')!;
-
-/** Addresses the engine models are below 2^47; anything else cannot be mapped. */
-const toAddr = (a: bigint): number => (a >= 0n && a < 2n ** 47n ? Number(a) : -1);
+const MAX = BigInt(TASK_SIZE);
 
 export class ReferenceBackend implements Backend {
   readonly info: BackendInfo;
@@ -51,24 +48,24 @@ export class ReferenceBackend implements Backend {
     return r;
   }
 
-  async read(_fd: number, _length: number) { return { ret: -1, errno: ENOSYS() }; }
-  async write(_fd: number, _bytes: Uint8Array) { return { ret: -1, errno: ENOSYS() }; }
-  async poll(_fd: number, _events: number, _timeoutMs: number) { return { ret: -1, errno: ENOSYS() }; }
+  async read(_fd: number, _length: number) { return { ret: -1, errno: ENOSYS }; }
+  async write(_fd: number, _bytes: Uint8Array) { return { ret: -1, errno: ENOSYS }; }
+  async poll(_fd: number, _events: number, _timeoutMs: number) { return { ret: -1, errno: ENOSYS }; }
 
   async mmap(length: bigint, prot: number, fd?: number, offset = 0n) {
-    if (length > 2n ** 47n || offset > 2n ** 47n) return { ret: -1, errno: EINVAL() };
+    if (length > MAX || offset > MAX) return { ret: -1, errno: EINVAL };
     const a = this.proc.mmap(Number(length), prot, fd ?? -1, Number(offset));
     return a < 0 ? res(a) : { ret: 0, errno: 0, addr: BigInt(a) };
   }
 
   async munmap(addr: bigint, length: bigint) {
     const a = toAddr(addr);
-    return a < 0 ? { ret: -1, errno: EINVAL() } : res(this.proc.mm.munmap(a, Number(length)));
+    return a < 0 ? { ret: -1, errno: EINVAL } : res(this.proc.mm.munmap(a, Number(length)));
   }
 
   async mprotect(addr: bigint, length: bigint, prot: number) {
     const a = toAddr(addr);
-    return a < 0 ? { ret: -1, errno: EINVAL() } : res(this.proc.mm.mprotect(a, Number(length), prot));
+    return a < 0 ? { ret: -1, errno: EINVAL } : res(this.proc.mm.mprotect(a, Number(length), prot));
   }
 
   // The process reads and writes its own memory regardless of protection
@@ -76,7 +73,7 @@ export class ReferenceBackend implements Backend {
   async memRead(addr: bigint, length: number) {
     const a = toAddr(addr);
     const v = a < 0 ? undefined : this.proc.mm.vmaAt(a);
-    if (!v) return { ret: -1, errno: EFAULT() };
+    if (!v) return { ret: -1, errno: EFAULT };
     const bytes = new Uint8Array(length);
     const rc = this.proc.mm.walk(a, length, 0, false, (p, off, n, pos) => { if (p) bytes.set(p.subarray(off, off + n), pos); });
     return rc < 0 ? res(rc) : { ret: length, errno: 0, bytes };
@@ -84,14 +81,14 @@ export class ReferenceBackend implements Backend {
 
   async memWrite(addr: bigint, bytes: Uint8Array) {
     const a = toAddr(addr);
-    if (a < 0) return { ret: -1, errno: EFAULT() };
+    if (a < 0) return { ret: -1, errno: EFAULT };
     const rc = this.proc.mm.walk(a, bytes.length, 0, true, (p, off, n, pos) => { p!.set(bytes.subarray(pos, pos + n), off); });
     return rc < 0 ? res(rc) : ok(bytes.length);
   }
 
   async memfdCreate(name: string) { return res(this.proc.memfdCreate(name)); }
   async ftruncate(fd: number, length: bigint) {
-    return length > 2n ** 47n ? { ret: -1, errno: EINVAL() } : res(this.proc.ftruncate(fd, Number(length)));
+    return length > MAX ? { ret: -1, errno: EINVAL } : res(this.proc.ftruncate(fd, Number(length)));
   }
   async dispose(): Promise<void> { this.proc.exit(); }
 }

@@ -2,11 +2,8 @@
 // collecting the message stream that reports and lint are built from.
 import { loadConfiguration, loadSupport, runCucumber, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import type { Envelope } from '@cucumber/messages';
-import { resolve, dirname } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+import { PROJECT_ROOT } from '../spec/root.ts';
 
 export interface CucumberRun {
   paths?: string[];

@@ -1,11 +1,9 @@
 // The iommufd-conform command line.
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../spec/root.ts';
 
 // Commands load their modules on demand: `serve` must start fast, without cucumber.
-const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 const USAGE = `usage: iommufd-conform <command> [options]
 

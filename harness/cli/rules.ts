@@ -1,7 +1,6 @@
 // `iommufd-conform rules`: every rule with the scenarios that cover it, then
 // the rules no scenario covers yet.
-import { loadRules } from '../rules/catalog.ts';
-import { RULE_TAG } from '../rules/catalog.ts';
+import { loadRules, RULE_TAG } from '../rules/catalog.ts';
 import { featureFiles, parseFeatures } from '../lint/features.ts';
 
 export function rulesReport(featureDir: string, json: boolean): number {

@@ -66,7 +66,8 @@ export function parseFeatures(files: string[], base = process.cwd()): { scenario
   return { scenarios, problems };
 }
 
-function astLines(doc: GherkinDocument): { lines: Map<string, number>; tableLines: Map<string, number[]> } {
+/** Line of every scenario, step and example row by AST id, and of each step's table rows. */
+export function astLines(doc: GherkinDocument): { lines: Map<string, number>; tableLines: Map<string, number[]> } {
   const out = new Map<string, number>();
   const tableLines = new Map<string, number[]>();
   const visitSteps = (steps: readonly { id: string; location: { line: number }; dataTable?: { rows: readonly { location: { line: number } }[] } }[]) => {

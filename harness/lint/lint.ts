@@ -9,7 +9,7 @@ import { validateObject } from '../codec/schema.ts';
 import { loadRules, RULE_TAG, type Rule } from '../rules/catalog.ts';
 import { runWithCucumber } from '../cli/cucumber.ts';
 import { TABLE_STEPS, tableRows } from '../../steps/support/vocabulary.ts';
-import { featureFiles, parseFeatures, type ParsedScenario } from './features.ts';
+import { astLines, featureFiles, parseFeatures, type ParsedScenario } from './features.ts';
 
 export interface LintProblem { file: string; line: number; message: string }
 
@@ -62,15 +62,7 @@ async function checkStepDefinitions(paths: string[], out: LintProblem[]): Promis
   const testSteps = new Map<string, string>();
   const onMessage = (e: Envelope) => {
     if (e.pickle) for (const st of e.pickle.steps) pickleSteps.set(st.id, { text: st.text, uri: e.pickle.uri, astId: st.astNodeIds[0]! });
-    if (e.gherkinDocument?.feature) {
-      const walk = (children: readonly any[]) => {
-        for (const c of children) {
-          for (const st of c.background?.steps ?? c.scenario?.steps ?? []) stepLines.set(st.id, st.location.line);
-          if (c.rule) walk(c.rule.children);
-        }
-      };
-      walk(e.gherkinDocument.feature.children);
-    }
+    if (e.gherkinDocument) for (const [id, line] of astLines(e.gherkinDocument).lines) stepLines.set(id, line);
     if (e.testCase) for (const ts of e.testCase.testSteps) if (ts.pickleStepId) testSteps.set(ts.id, ts.pickleStepId);
     if (e.testStepFinished) {
       const st = e.testStepFinished.testStepResult.status;

@@ -2,6 +2,7 @@
 // per scenario with its feature file:line, rule ids, status and duration.
 import type { Envelope } from '@cucumber/messages';
 import { RULE_TAG } from '../rules/catalog.ts';
+import { astLines } from '../lint/features.ts';
 
 export type Status = 'passed' | 'failed' | 'errored' | 'skipped' | 'not-applicable' | 'expected-fail' | 'unexpected-pass' | 'undefined' | 'ambiguous' | 'pending' | 'unknown';
 
@@ -25,7 +26,7 @@ export class ConformanceCollector {
   constructor(private readonly backend: string) {}
 
   onMessage = (e: Envelope): void => {
-    if (e.gherkinDocument?.feature) this.indexLines(e.gherkinDocument.feature.children);
+    if (e.gherkinDocument) for (const [id, line] of astLines(e.gherkinDocument).lines) this.lines.set(id, line);
     if (e.pickle) this.pickles.set(e.pickle.id, { name: e.pickle.name, uri: e.pickle.uri, astNodeIds: e.pickle.astNodeIds, tags: e.pickle.tags.map((t) => t.name) });
     if (e.testCase) this.testCases.set(e.testCase.id, e.testCase.pickleId);
     if (e.testCaseStarted) {
@@ -52,15 +53,6 @@ export class ConformanceCollector {
       });
     }
   };
-
-  private indexLines(children: readonly any[]): void {
-    for (const c of children) {
-      if (c.rule) this.indexLines(c.rule.children);
-      if (!c.scenario) continue;
-      this.lines.set(c.scenario.id, c.scenario.location.line);
-      for (const ex of c.scenario.examples) for (const row of ex.tableBody) this.lines.set(row.id, row.location.line);
-    }
-  }
 
   counts(): Record<Status, number> {
     const out = { passed: 0, failed: 0, errored: 0, skipped: 0, 'not-applicable': 0, 'expected-fail': 0, 'unexpected-pass': 0, undefined: 0, ambiguous: 0, pending: 0, unknown: 0 };

@@ -1,8 +1,7 @@
 // The rule catalog of spec/rules: one entry per documented rule, validated
 // against spec/meta/rules.schema.json, with where each entry is written.
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SPEC_ROOT, metaValidator, readJson, schemaErrors } from '../spec/load.ts';
+import { SPEC_ROOT, readValidatedDir } from '../spec/load.ts';
 import { lineOfPointer } from '../spec/jsonpos.ts';
 import { SpecError } from '../spec/types.ts';
 
@@ -26,22 +25,14 @@ export const RULE_TAG = /^@([A-Z0-9_]+(?:\.[A-Z0-9_]+)+)$/;
 export function loadRules(root = SPEC_ROOT): Map<string, Rule> {
   const rules = new Map<string, Rule>();
   const errors: SpecError[] = [];
-  const dir = join(root, 'rules');
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
-    try {
-      const doc = readJson(join(dir, name), root);
-      const errs = schemaErrors(doc, metaValidator('rules.schema.json', root));
-      if (errs.length) { errors.push(...errs); continue; }
-      const data = doc.data as { area: string; rules: Omit<Rule, 'file' | 'line' | 'area'>[] };
-      data.rules.forEach((r, i) => {
-        const line = lineOfPointer(doc.text, `/rules/${i}`);
-        const prev = rules.get(r.id);
-        if (prev) errors.push(new SpecError(doc.rel, line, `rule ${r.id} is already defined at ${prev.file}:${prev.line}`));
-        else rules.set(r.id, { ...r, area: data.area, file: doc.rel, line });
-      });
-    } catch (e) {
-      if (e instanceof SpecError) errors.push(e); else throw e;
-    }
+  for (const doc of readValidatedDir(join(root, 'rules'), 'rules.schema.json', root, errors)) {
+    const data = doc.data as { area: string; rules: Omit<Rule, 'file' | 'line' | 'area'>[] };
+    data.rules.forEach((r, i) => {
+      const line = lineOfPointer(doc.text, `/rules/${i}`);
+      const prev = rules.get(r.id);
+      if (prev) errors.push(new SpecError(doc.rel, line, `rule ${r.id} is already defined at ${prev.file}:${prev.line}`));
+      else rules.set(r.id, { ...r, area: data.area, file: doc.rel, line });
+    });
   }
   if (errors.length) throw new AggregateError(errors, errors.map((e) => e.message).join('\n'));
   return rules;

@@ -2,11 +2,11 @@
 // (ajv, JSON Schema 2020-12, strict) and the semantic checks of check.ts,
 // then builds the Spec every other module derives from.
 import { readFileSync, readdirSync } from 'node:fs';
-import { join, relative, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, resolve } from 'node:path';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import { lineOfOffset, lineOfPointer } from './jsonpos.ts';
+import { PROJECT_ROOT } from './root.ts';
 import {
   SCALAR_SIZE, SpecError,
   type EnumDef, type FieldDef, type IoctlDef, type ScalarType, type Spec, type StructDef, type UapiFile,
@@ -15,7 +15,7 @@ import { checkStruct, checkIoctl, checkEnum } from './check.ts';
 
 const Ajv2020 = Ajv2020Module as unknown as typeof Ajv2020Module.default;
 
-export const SPEC_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../spec');
+export const SPEC_ROOT = join(PROJECT_ROOT, 'spec');
 
 export interface JsonDoc { path: string; rel: string; text: string; data: unknown }
 
@@ -60,6 +60,24 @@ export function schemaErrors(doc: JsonDoc, validator: ValidateFunction): SpecErr
   });
 }
 
+/**
+ * Every .json file of a folder of spec/, parsed and valid against the named
+ * meta-schema, in name order; problems go to `errors` with file:line.
+ */
+export function readValidatedDir(dir: string, schema: string, root: string, errors: SpecError[]): JsonDoc[] {
+  const docs: JsonDoc[] = [];
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    try {
+      const doc = readJson(join(dir, name), root);
+      const errs = schemaErrors(doc, metaValidator(schema, root));
+      if (errs.length) errors.push(...errs); else docs.push(doc);
+    } catch (e) {
+      if (e instanceof SpecError) errors.push(e); else throw e;
+    }
+  }
+  return docs;
+}
+
 export function toBig(v: number | string): bigint {
   return typeof v === 'number' ? BigInt(v) : BigInt(v);
 }
@@ -90,18 +108,7 @@ export function loadSpecFrom(root: string): Spec {
     root, files: [], structs: new Map(), enums: new Map(), constants: new Map(),
     ioctls: new Map(), ioctlByRequest: new Map(), errno: new Map(), errnoName: new Map(),
   };
-  const docs: { doc: JsonDoc; raw: RawUapi }[] = [];
-  const uapiDir = join(root, 'uapi');
-  for (const name of readdirSync(uapiDir).filter((n) => n.endsWith('.json')).sort()) {
-    try {
-      const doc = readJson(join(uapiDir, name), root);
-      const errs = schemaErrors(doc, metaValidator('uapi.schema.json', root));
-      if (errs.length) { errors.push(...errs); continue; }
-      docs.push({ doc, raw: doc.data as RawUapi });
-    } catch (e) {
-      if (e instanceof SpecError) errors.push(e); else throw e;
-    }
-  }
+  const docs = readValidatedDir(join(root, 'uapi'), 'uapi.schema.json', root, errors).map((doc) => ({ doc, raw: doc.data as RawUapi }));
   const where = new Map<string, { doc: JsonDoc; pointer: string }>();
   const dup = (doc: JsonDoc, pointer: string, kind: string, name: string, seen: Map<string, unknown>) => {
     if (!seen.has(name)) return false;

@@ -14,6 +14,9 @@ defineParameterType({ name: 'field', regexp: /[a-z_][a-z0-9_.]*/, transformer: (
 // Per-call timeouts are the backend's business; this only bounds a whole step.
 setDefaultTimeout(120_000);
 
+/** Why the backend could not start, if it could not: every scenario reports it. */
+let startError: Error | undefined;
+
 const rules = loadRules();
 const spec = loadSpec();
 const version = (v: string) => v.split('.').map(Number).reduce((a, n) => a * 1000 + n, 0);
@@ -26,7 +29,6 @@ BeforeAll({ timeout: 60 * 60_000 }, async function () {
   try { setBackend(await started); } catch (e) { startError = e as Error; }
 });
 
-let startError: Error | undefined;
 
 Before(async function ({ pickle }) {
   if (startError) throw startError;

@@ -30,9 +30,8 @@
 #   IOMMUFD_CONFORMANCE_DRY_RUN  if 1, print the qemu command line instead of running it
 set -euo pipefail
 
-prog=${0##*/}
-die() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 1; }
-note() { printf '%s: %s\n' "$prog" "$*" >&2; }
+# shellcheck source=tools/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 usage() { printf 'usage: %s BZIMAGE INITRAMFS SOCKET_PATH [-- BRIDGE_ARG...]\n' "$prog" >&2; exit 2; }
 
 [[ $# -ge 3 ]] || usage
@@ -91,8 +90,7 @@ esac
 # KVM can make qemu abort or hang. The result is kept for this host boot.
 kvm_works() {
   [[ -r /dev/kvm && -w /dev/kvm ]] || return 1
-  local cache_root dir boot_id qver key f out rc=0
-  cache_root=${IOMMUFD_CONFORMANCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iommufd-conformance}
+  local dir boot_id qver key f out rc=0
   dir=$cache_root/qemu
   boot_id=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown)
   qver=$("$qemu" --version 2>/dev/null | head -n 1)

@@ -29,9 +29,8 @@
 #   JOBS                        make -j value (default: nproc)
 set -euo pipefail
 
-prog=${0##*/}
-die() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 1; }
-note() { printf '%s: %s\n' "$prog" "$*" >&2; }
+# shellcheck source=tools/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 usage() { printf 'usage: %s VERSION   (VERSION: 7.3 or 6.12)\n' "$prog" >&2; exit 2; }
 
 [[ $# -eq 1 ]] || usage
@@ -51,7 +50,6 @@ fragment=$here/iommufd.config
 [[ -x $fetch ]] || die "$fetch not found or not executable"
 [[ -r $fragment ]] || die "$fragment not found"
 
-cache_root=${IOMMUFD_CONFORMANCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iommufd-conformance}
 kcache=$cache_root/kernel
 mkdir -p "$kcache/src" "$kcache/build" || die "cannot create $kcache"
 

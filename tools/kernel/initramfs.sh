@@ -30,9 +30,8 @@
 #   BUSYBOX                    busybox binary to use (default /bin/busybox, from busybox-static)
 set -euo pipefail
 
-prog=${0##*/}
-die() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 1; }
-note() { printf '%s: %s\n' "$prog" "$*" >&2; }
+# shellcheck source=tools/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 usage() { printf 'usage: %s BRIDGE_BINARY OUT.cpio.gz\n' "$prog" >&2; exit 2; }
 
 [[ $# -eq 2 ]] || usage
@@ -78,7 +77,6 @@ check_static() {
 check_static "$busybox"
 check_static "$bridge"
 
-cache_root=${IOMMUFD_CONFORMANCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iommufd-conformance}
 icache=$cache_root/initramfs
 mkdir -p "$icache" || die "cannot create $icache"
 

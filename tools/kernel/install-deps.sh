@@ -11,9 +11,8 @@
 # Needs root (or sudo) when something is missing.
 set -euo pipefail
 
-prog=${0##*/}
-die() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 1; }
-note() { printf '%s: %s\n' "$prog" "$*" >&2; }
+# shellcheck source=tools/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 pkgs=(
   qemu-system-x86 flex bison bc libelf-dev cpio busybox-static
