@@ -10,19 +10,25 @@ const Ajv2020 = Ajv2020Module as unknown as typeof Ajv2020Module.default;
 export const PROTOCOL_VERSION = 1;
 const SCHEMA_ID = 'https://iommufd-conformance.invalid/spec/protocol/wire-v1.schema.json';
 
-let validators: { request: ValidateFunction; reply: ValidateFunction } | undefined;
+let ajv: InstanceType<typeof Ajv2020> | undefined;
+const validators = new Map<'request' | 'reply', ValidateFunction>();
 
-/** Compiles the validators now (e.g. while a backend process starts) rather than on the first message. */
-export function warmValidators(): void { compiled(); }
-
-function compiled() {
-  if (!validators) {
-    const ajv = new Ajv2020({ strict: true, allErrors: false });
-    ajv.addSchema(readJson(join(SPEC_ROOT, 'protocol', 'wire-v1.schema.json')).data as object);
-    validators = { request: ajv.getSchema(`${SCHEMA_ID}#/$defs/request`)!, reply: ajv.getSchema(`${SCHEMA_ID}#/$defs/reply`)! };
+/** The validator of requests (a server's) or of replies (the harness's), compiled on first use: each side needs one. */
+function validator(kind: 'request' | 'reply'): ValidateFunction {
+  let v = validators.get(kind);
+  if (!v) {
+    if (!ajv) {
+      ajv = new Ajv2020({ strict: true, allErrors: false });
+      ajv.addSchema(readJson(join(SPEC_ROOT, 'protocol', 'wire-v1.schema.json')).data as object);
+    }
+    v = ajv.getSchema(`${SCHEMA_ID}#/$defs/${kind}`)!;
+    validators.set(kind, v);
   }
-  return validators;
+  return v;
 }
+
+/** Compiles the reply validator now (e.g. while a backend process starts) rather than on the first reply. */
+export function warmValidators(): void { validator('reply'); }
 
 export type Request = { seq: number; cmd: string; [k: string]: unknown };
 export interface WireResult { ret?: number; errno?: number; bytes?: string; addr?: string; revents?: number; start?: WireStart }
@@ -41,7 +47,7 @@ function explain(v: ValidateFunction): string {
 export function parseRequest(line: string): Request | string {
   let msg: unknown;
   try { msg = JSON.parse(line); } catch (e) { return `not JSON: ${(e as Error).message}`; }
-  const v = compiled().request;
+  const v = validator('request');
   return v(msg) ? (msg as Request) : `not a valid request: ${explain(v)}`;
 }
 
@@ -49,7 +55,7 @@ export function parseRequest(line: string): Request | string {
 export function parseReply(line: string): Reply | string {
   let msg: unknown;
   try { msg = JSON.parse(line); } catch (e) { return `not JSON: ${(e as Error).message}`; }
-  const v = compiled().reply;
+  const v = validator('reply');
   return v(msg) ? (msg as Reply) : `not a valid reply: ${explain(v)}`;
 }
 
