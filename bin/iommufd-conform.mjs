@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// Entry point: registers tsx so the TypeScript sources run as they are.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../harness/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// Entry point. `serve` runs from its bundle when it can (bin/bundle.mjs), so
+// that a protocol server starts fast; everything else registers tsx so the
+// TypeScript sources run as they are.
+const args = process.argv.slice(2);
+const bundle = args.length === 1 && args[0] === 'serve' ? await (await import('./bundle.mjs')).serveBundle() : undefined;
+if (bundle) {
+  const { serveMain } = await import(bundle);
+  process.exitCode = await serveMain();
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  const { main } = await import('../harness/cli/main.ts');
+  process.exitCode = await main(args);
+}

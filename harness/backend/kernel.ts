@@ -8,9 +8,9 @@ import { existsSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { PROJECT_ROOT } from '../spec/root.ts';
 import { ProcessBackend, type LineChannel } from './process.ts';
+import { onLines } from './lines.ts';
 
 /** The line /init prints on the console when the bridge is about to read its port. */
 export const BRIDGE_READY = 'IOMMUFD-CONFORMANCE: bridge starting on';
@@ -85,10 +85,9 @@ export async function vmChannel(version: string): Promise<LineChannel> {
   }
   const socket: Socket = connect(sock);
   await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
-  const rl = createInterface({ input: socket, crlfDelay: Infinity });
   return {
     send: (line) => { socket.write(`${line}\n`); },
-    onLine: (cb) => { rl.on('line', cb); },
+    onLine: (cb) => { onLines(socket, cb); },
     onClose: (cb) => {
       socket.on('close', () => cb('closed its port'));
       qemu.on('exit', (code, signal) => cb(`VM exited (${signal ?? code})`));

@@ -4,7 +4,7 @@
 // and fails that call with a BackendError carrying the reason and the
 // process's stderr; the next call starts a new process.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { onLines } from './lines.ts';
 import type { Backend, BackendInfo, IoctlArg, IoctlResult, SysResult } from './interface.ts';
 import { PROTOCOL_VERSION, warmValidators, argToWire, fromHex, fromU64, parseReply, toHex, u64, type WireResult } from './protocol.ts';
 
@@ -35,10 +35,9 @@ export function spawnChannel(argv: string[]): LineChannel {
   let err = '';
   child.stderr.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-8192); });
   child.stdin.on('error', () => { /* reported through close */ });
-  const rl = createInterface({ input: child.stdout, crlfDelay: Infinity });
   return {
     send: (line) => { child.stdin.write(`${line}\n`); },
-    onLine: (cb) => { rl.on('line', cb); },
+    onLine: (cb) => { onLines(child.stdout, cb); },
     onClose: (cb) => {
       child.on('error', (e) => cb(`could not start ${argv[0]}: ${e.message}`));
       child.on('exit', (code, signal) => cb(signal ? `exited on signal ${signal}` : `exited with code ${code}`));
@@ -48,7 +47,7 @@ export function spawnChannel(argv: string[]): LineChannel {
   };
 }
 
-interface Pending { seq: number; cmd: string; resolve: (r: WireResult) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+interface Pending { seq: number; cmd: string; resolve: (r: WireResult) => void; reject: (e: Error) => void; deadline: number }
 
 export interface ProcessOptions {
   name: string;
@@ -62,6 +61,7 @@ export class ProcessBackend implements Backend {
   private channel?: LineChannel;
   private pending?: Pending;
   private seq = 0;
+  private watchdog?: NodeJS.Timeout;
   restarts = 0;
 
   constructor(private readonly opts: ProcessOptions) {}
@@ -89,7 +89,6 @@ export class ProcessBackend implements Backend {
     if (typeof reply === 'string') return void this.fail(ch, `backend wrote an invalid message (${reply}): ${line.slice(0, 200)}`);
     if (!p || reply.seq !== p.seq) return void this.fail(ch, `backend answered seq ${reply.seq}, expected ${p ? p.seq : 'nothing'}`);
     this.pending = undefined;
-    clearTimeout(p.timer);
     if ('ok' in reply) p.resolve(reply.ok);
     else if ('skipped' in reply) p.reject(new BackendSkipped(reply.skipped.reason));
     else p.reject(new BackendError(`backend errored on ${p.cmd}: ${reply.errored.message}${reply.errored.context ? ` (${reply.errored.context})` : ''}`, ch.stderr()));
@@ -103,10 +102,27 @@ export class ProcessBackend implements Backend {
       this.restarts++;
       const p = this.pending;
       this.pending = undefined;
-      if (p) { clearTimeout(p.timer); p.reject(err); }
+      if (p) p.reject(err);
     }
     ch.kill();
     return err;
+  }
+
+  /**
+   * One watchdog timer rather than one timer per call (a timer per call cost
+   * more than the rest of a round trip): armed when idle, it re-arms itself
+   * for the deadline of whatever call is pending when it fires.
+   */
+  private watch(): void {
+    if (this.watchdog) return;
+    const p = this.pending!;
+    this.watchdog = setTimeout(() => {
+      this.watchdog = undefined;
+      const cur = this.pending;
+      if (!cur || !this.channel) return;
+      if (performance.now() >= cur.deadline) this.fail(this.channel, `backend did not answer ${cur.cmd} within ${this.opts.timeoutMs} ms`);
+      else this.watch();
+    }, Math.max(1, p.deadline - performance.now())).unref();
   }
 
   private lost(ch: LineChannel, why: string): void {
@@ -117,8 +133,8 @@ export class ProcessBackend implements Backend {
     const ch = this.channel!;
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.fail(ch, `backend did not answer ${cmd} within ${this.opts.timeoutMs} ms`), this.opts.timeoutMs);
-      this.pending = { seq, cmd, resolve, reject, timer };
+      this.pending = { seq, cmd, resolve, reject, deadline: performance.now() + this.opts.timeoutMs };
+      this.watch();
       ch.send(JSON.stringify({ seq, cmd, ...fields }));
     });
   }

@@ -1,33 +1,24 @@
 // The wire protocol of spec/protocol/wire-v1.schema.json: message shapes,
 // hex and u64 encodings, and the ajv validators both ends use.
 import { join } from 'node:path';
-import Ajv2020Module from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import { SPEC_ROOT, readJson } from '../spec/load.ts';
+import { schemaValidators } from '../spec/validators.ts';
 import type { BackendInfo, IoctlArg } from './interface.ts';
 
-const Ajv2020 = Ajv2020Module as unknown as typeof Ajv2020Module.default;
 export const PROTOCOL_VERSION = 1;
 const SCHEMA_ID = 'https://iommufd-conformance.invalid/spec/protocol/wire-v1.schema.json';
 
-let ajv: InstanceType<typeof Ajv2020> | undefined;
-const validators = new Map<'request' | 'reply', ValidateFunction>();
+let validators: Record<string, ValidateFunction> | undefined;
 
-/** The validator of requests (a server's) or of replies (the harness's), compiled on first use: each side needs one. */
+/** The validator of requests (a server's) or of replies (the harness's), loaded on first use. */
 function validator(kind: 'request' | 'reply'): ValidateFunction {
-  let v = validators.get(kind);
-  if (!v) {
-    if (!ajv) {
-      ajv = new Ajv2020({ strict: true, allErrors: false });
-      ajv.addSchema(readJson(join(SPEC_ROOT, 'protocol', 'wire-v1.schema.json')).data as object);
-    }
-    v = ajv.getSchema(`${SCHEMA_ID}#/$defs/${kind}`)!;
-    validators.set(kind, v);
-  }
-  return v;
+  validators ??= schemaValidators('wire-v1', readJson(join(SPEC_ROOT, 'protocol', 'wire-v1.schema.json')).data as object,
+    { strict: true, allErrors: false }, { request: `${SCHEMA_ID}#/$defs/request`, reply: `${SCHEMA_ID}#/$defs/reply` });
+  return validators[kind]!;
 }
 
-/** Compiles the reply validator now (e.g. while a backend process starts) rather than on the first reply. */
+/** Loads the reply validator now (e.g. while a backend process starts) rather than on the first reply. */
 export function warmValidators(): void { validator('reply'); }
 
 export type Request = { seq: number; cmd: string; [k: string]: unknown };

@@ -1,8 +1,8 @@
 // `iommufd-conform serve`: a backend (the reference engine by default) as a
 // wire-protocol server on standard input and output.
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Backend, SysResult } from './interface.ts';
+import { onLines } from './lines.ts';
 import { PROTOCOL_VERSION, argFromWire, fromHex, fromU64, parseRequest, toHex, u64, type Reply, type Request, type WireResult } from './protocol.ts';
 
 type Handler = (b: Backend, r: Request) => Promise<WireResult>;
@@ -50,19 +50,17 @@ export async function answer(backend: Backend, line: string): Promise<{ reply: R
 
 /** Serves requests line by line, in order, until stop or end of input. */
 export function serve(backend: Backend, input: Readable, output: Writable): Promise<void> {
-  const rl = createInterface({ input, crlfDelay: Infinity });
   let chain = Promise.resolve();
   let stopped = false;
   return new Promise((resolve) => {
-    const finish = () => { rl.close(); void backend.dispose().then(resolve); };
-    rl.on('line', (line) => {
+    const finish = () => { input.destroy(); void backend.dispose().then(resolve); };
+    onLines(input, (line) => {
       chain = chain.then(async () => {
         if (stopped) return;
         const { reply, stop } = await answer(backend, line);
         output.write(`${JSON.stringify(reply)}\n`);
         if (stop) { stopped = true; finish(); }
       });
-    });
-    rl.on('close', () => { void chain.then(() => { if (!stopped) { stopped = true; finish(); } }); });
+    }, () => { void chain.then(() => { if (!stopped) { stopped = true; finish(); } }); });
   });
 }

@@ -34,10 +34,8 @@ export async function main(argv: string[]): Promise<number> {
       return await run({ started: true, backend: values.backend!, tags: values.tags, format: values.format!, reports: values.reports!, timeoutMs: values.timeout ? Number(values.timeout) : undefined, expectations: values.expectations, paths: positionals.length ? positionals : undefined });
     }
     if (cmd === 'serve') {
-      const { serve } = await import('../backend/server.ts');
-      const { ReferenceBackend } = await import('../backend/reference.ts');
-      await serve(new ReferenceBackend(), process.stdin, process.stdout);
-      return 0;
+      const { serveMain } = await import('./serve.ts');
+      return await serveMain();
     }
     if (cmd === 'lint') {
       const { values } = parseArgs({ args: rest, options: { features: { type: 'string', default: join(PROJECT_ROOT, 'features') } } });

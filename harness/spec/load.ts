@@ -3,7 +3,6 @@
 // then builds the Spec every other module derives from.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import Ajv2020Module from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import { lineOfOffset, lineOfPointer } from './jsonpos.ts';
 import { PROJECT_ROOT } from './root.ts';
@@ -12,8 +11,7 @@ import {
   type EnumDef, type FieldDef, type IoctlDef, type ScalarType, type Spec, type StructDef, type UapiFile,
 } from './types.ts';
 import { checkStruct, checkIoctl, checkEnum } from './check.ts';
-
-const Ajv2020 = Ajv2020Module as unknown as typeof Ajv2020Module.default;
+import { schemaValidators } from './validators.ts';
 
 export const SPEC_ROOT = join(PROJECT_ROOT, 'spec');
 
@@ -43,8 +41,7 @@ export function metaValidator(name: string, root = SPEC_ROOT): ValidateFunction 
   const key = `${root}:${name}`;
   let v = validators.get(key);
   if (!v) {
-    const ajv = new Ajv2020({ strict: true, allErrors: true });
-    v = ajv.compile(readJson(join(root, 'meta', name), root).data as object);
+    v = schemaValidators(name, readJson(join(root, 'meta', name), root).data as object, { strict: true, allErrors: true }).default!;
     validators.set(key, v);
   }
   return v;
