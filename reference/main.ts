@@ -7,7 +7,7 @@ import { E2BIG, EFAULT, EINVAL, ENOTTY } from './errno.ts';
 import { FailNth } from './fail.ts';
 import { ObjectTable } from './object.ts';
 import { Ucmd, layoutOf, type Layout } from './ucmd.ts';
-import type { AddressSpace } from './usermem.ts';
+import type { Task } from './task.ts';
 import type { IoasObject } from './ioas.ts';
 import { handlers as objectHandlers } from './destroy.ts';
 import { handlers as ioasHandlers } from './ioas.ts';
@@ -56,26 +56,26 @@ export class IommufdCtx {
   private readonly u32buf = new Uint8Array(4);
   private readonly u32view = new DataView(this.u32buf.buffer);
 
-  constructor(readonly mm: AddressSpace, readonly fail: FailNth, vfioContainer = false) {
+  constructor(readonly fail: FailNth, vfioContainer = false) {
     this.objects = new ObjectTable(fail);
     // /dev/vfio/vfio defaults to the accounting VFIO itself uses.
     this.accountMode = vfioContainer ? AccountMode.MM : AccountMode.USER;
   }
 
-  /** iommufd_fops_ioctl: returns the non-negative result or -errno. */
-  ioctl(request: number, arg: number): number {
+  /** iommufd_fops_ioctl on behalf of task: returns the non-negative result or -errno. */
+  ioctl(task: Task, request: number, arg: number): number {
     const index = (request & 0xff) - IOMMUFD_CMD_BASE;
-    if (index < 0 || index >= OPS.length) return vfioIoctl(this, request, arg);
-    if (this.mm.copyFrom(arg, this.u32buf) < 0) return -EFAULT;
+    if (index < 0 || index >= OPS.length) return vfioIoctl(this, task, request, arg);
+    if (task.mm.copyFrom(arg, this.u32buf) < 0) return -EFAULT;
     const userSize = this.u32view.getUint32(0, true);
     const entry = OPS[index];
     // The kernel answers ENOIOCTLCMD, which the VFS turns into ENOTTY.
     if (!entry || entry.request !== request) return -ENOTTY;
     if (userSize < entry.minSize) return -EINVAL;
     const cmd = new Uint8Array(entry.size);
-    const rc = this.copyStructFromUser(cmd, arg, userSize);
+    const rc = copyStructFromUser(task, cmd, arg, userSize);
     if (rc) return rc;
-    const ucmd = new Ucmd(this, arg, userSize, cmd, entry.layout);
+    const ucmd = new Ucmd(this, task, arg, userSize, cmd, entry.layout);
     const ret = entry.execute(ucmd);
     if (ucmd.newObj) {
       if (ret < 0) this.objects.abort(ucmd.newObj);
@@ -84,18 +84,18 @@ export class IommufdCtx {
     return ret;
   }
 
-  /** copy_struct_from_user: a longer caller struct must have a zero tail (else E2BIG); a shorter one is zero-extended. */
-  private copyStructFromUser(dst: Uint8Array, src: number, usize: number): number {
-    if (usize > dst.length) {
-      const z = this.mm.checkZeroed(src + dst.length, usize - dst.length);
-      if (z <= 0) return z < 0 ? z : -E2BIG;
-    }
-    return this.mm.copyFrom(src, dst.subarray(0, Math.min(usize, dst.length))) < 0 ? -EFAULT : 0;
-  }
-
   /** The file's release(): every object goes, leaves first. */
   release(): void {
     this.objects.destroyAll();
     this.vfioIoas = undefined;
   }
+}
+
+/** copy_struct_from_user: a longer caller struct must have a zero tail (else E2BIG); a shorter one is zero-extended. */
+function copyStructFromUser(task: Task, dst: Uint8Array, src: number, usize: number): number {
+  if (usize > dst.length) {
+    const z = task.mm.checkZeroed(src + dst.length, usize - dst.length);
+    if (z <= 0) return z < 0 ? z : -E2BIG;
+  }
+  return task.mm.copyFrom(src, dst.subarray(0, Math.min(usize, dst.length))) < 0 ? -EFAULT : 0;
 }

@@ -50,7 +50,7 @@ function iommufdOption(ucmd: Ucmd): number {
   if (rc) return rc;
   // Only val64 goes back to the caller.
   const off = ucmd.f['val64']!;
-  return ucmd.ctx.mm.copyTo(ucmd.ubuffer + off, ucmd.cmd.subarray(off, off + 8)) < 0 ? -EFAULT : 0;
+  return ucmd.task.mm.copyTo(ucmd.ubuffer + off, ucmd.cmd.subarray(off, off + 8)) < 0 ? -EFAULT : 0;
 }
 
 export const handlers = { IOMMU_OPTION: iommufdOption };

@@ -4,7 +4,8 @@
 import { EBADF, EINVAL, EMFILE, ENOENT, ENOTTY } from './errno.ts';
 import { FailNth } from './fail.ts';
 import { IommufdCtx } from './main.ts';
-import { AddressSpace, Backing } from './usermem.ts';
+import { Task } from './task.ts';
+import { type AddressSpace, Backing } from './usermem.ts';
 
 
 export type File =
@@ -12,14 +13,15 @@ export type File =
   | { kind: 'memfd'; backing: Backing; name: string };
 
 const DEVICES: Record<string, (p: Process) => IommufdCtx> = {
-  '/dev/iommu': (p) => new IommufdCtx(p.mm, p.fail),
-  '/dev/vfio/vfio': (p) => new IommufdCtx(p.mm, p.fail, true),
+  '/dev/iommu': (p) => new IommufdCtx(p.fail),
+  '/dev/vfio/vfio': (p) => new IommufdCtx(p.fail, true),
 };
 
 const MAX_FDS = 1024;
 
 export class Process {
-  readonly mm = new AddressSpace();
+  readonly task = new Task();
+  get mm(): AddressSpace { return this.task.mm; }
   readonly fail = new FailNth();
   private readonly fds = new Map<number, File>();
 
@@ -57,7 +59,7 @@ export class Process {
     const f = this.fds.get(fd);
     if (!f) return -EBADF;
     if (f.kind !== 'iommufd') return -ENOTTY;
-    return f.ctx.ioctl(request >>> 0, arg);
+    return f.ctx.ioctl(this.task, request >>> 0, arg);
   }
 
   memfdCreate(name: string): number {

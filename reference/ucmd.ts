@@ -4,6 +4,7 @@ import type { StructDef } from '../harness/spec/types.ts';
 import { EFAULT } from './errno.ts';
 import type { IommufdObject } from './object.ts';
 import type { IommufdCtx } from './main.ts';
+import type { Task } from './task.ts';
 
 /** Byte offsets of a struct's top-level fields, resolved once from spec/. */
 export type Layout = Record<string, number>;
@@ -25,6 +26,8 @@ export class Ucmd {
 
   constructor(
     readonly ctx: IommufdCtx,
+    /** The task making the call: its memory holds every user pointer. */
+    readonly task: Task,
     /** User address of the argument. */
     readonly ubuffer: number,
     /** The size the caller declared in the leading u32. */
@@ -46,6 +49,6 @@ export class Ucmd {
   /** iommufd_ucmd_respond: copies the command back, never past the caller's size. */
   respond(size = this.cmd.length): number {
     const n = Math.min(size, this.userSize);
-    return this.ctx.mm.copyTo(this.ubuffer, this.cmd.subarray(0, n)) < 0 ? -EFAULT : 0;
+    return this.task.mm.copyTo(this.ubuffer, this.cmd.subarray(0, n)) < 0 ? -EFAULT : 0;
   }
 }

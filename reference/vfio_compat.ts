@@ -5,6 +5,7 @@ import type { IoctlDef } from '../harness/spec/types.ts';
 import { EFAULT, EINVAL, ENODEV, ENOENT, ENOTTY, EOPNOTSUPP } from './errno.ts';
 import { getIoas, type IoasObject } from './ioas.ts';
 import type { IommufdCtx } from './main.ts';
+import type { Task } from './task.ts';
 import type { Ucmd } from './ucmd.ts';
 
 const spec = loadSpec();
@@ -44,12 +45,12 @@ function iommufdVfioIoas(ucmd: Ucmd): number {
 
 export const handlers = { IOMMU_VFIO_IOAS: iommufdVfioIoas };
 
-type VfioHandler = (ctx: IommufdCtx, def: IoctlDef, arg: number) => number;
+type VfioHandler = (ctx: IommufdCtx, task: Task, def: IoctlDef, arg: number) => number;
 
 /** The argsz-convention prologue: copy the mandatory part, check argsz and flags. */
-function argszPrologue(ctx: IommufdCtx, def: IoctlDef, arg: number, supportedFlags: bigint): number {
+function argszPrologue(task: Task, def: IoctlDef, arg: number, supportedFlags: bigint): number {
   const head = new Uint8Array(def.minSize);
-  if (ctx.mm.copyFrom(arg, head) < 0) return -EFAULT;
+  if (task.mm.copyFrom(arg, head) < 0) return -EFAULT;
   const dv = new DataView(head.buffer);
   const argsz = dv.getUint32(0, true);
   const flags = def.struct!.byName.has('flags') ? BigInt(dv.getUint32(def.struct!.byName.get('flags')!.offset, true)) : 0n;
@@ -82,12 +83,12 @@ function setIommu(ctx: IommufdCtx, type: bigint): number {
 }
 const VFIO: Partial<Record<string, VfioHandler>> = {
   VFIO_GET_API_VERSION: () => VFIO_API_VERSION,
-  VFIO_CHECK_EXTENSION: (ctx, _def, arg) => checkExtension(ctx, BigInt(arg)),
-  VFIO_SET_IOMMU: (ctx, _def, arg) => setIommu(ctx, BigInt(arg)),
-  VFIO_IOMMU_GET_INFO: (ctx, def, arg) => argszPrologue(ctx, def, arg, ALL_FLAGS) || notModelled(ctx),
-  VFIO_IOMMU_MAP_DMA: (ctx, def, arg) =>
-    argszPrologue(ctx, def, arg, C('VFIO_DMA_MAP_FLAG_READ') | C('VFIO_DMA_MAP_FLAG_WRITE')) || notModelled(ctx),
-  VFIO_IOMMU_UNMAP_DMA: (ctx, def, arg) => argszPrologue(ctx, def, arg, C('VFIO_DMA_UNMAP_FLAG_ALL')) || notModelled(ctx),
+  VFIO_CHECK_EXTENSION: (ctx, _task, _def, arg) => checkExtension(ctx, BigInt(arg)),
+  VFIO_SET_IOMMU: (ctx, _task, _def, arg) => setIommu(ctx, BigInt(arg)),
+  VFIO_IOMMU_GET_INFO: (ctx, task, def, arg) => argszPrologue(task, def, arg, ALL_FLAGS) || notModelled(ctx),
+  VFIO_IOMMU_MAP_DMA: (ctx, task, def, arg) =>
+    argszPrologue(task, def, arg, C('VFIO_DMA_MAP_FLAG_READ') | C('VFIO_DMA_MAP_FLAG_WRITE')) || notModelled(ctx),
+  VFIO_IOMMU_UNMAP_DMA: (ctx, task, def, arg) => argszPrologue(task, def, arg, C('VFIO_DMA_UNMAP_FLAG_ALL')) || notModelled(ctx),
 };
 
 /** What is left once the argsz rules hold: the IOAS semantics, not modelled yet. */
@@ -105,7 +106,7 @@ for (const def of spec.ioctls.values()) {
 }
 
 /** iommufd_vfio_ioctl: VFIO container requests; anything else is not an ioctl of this file. */
-export function vfioIoctl(ctx: IommufdCtx, request: number, arg: number): number {
+export function vfioIoctl(ctx: IommufdCtx, task: Task, request: number, arg: number): number {
   const e = BY_REQUEST.get(request);
-  return e ? e.h(ctx, e.def, arg) : -ENOTTY;
+  return e ? e.h(ctx, task, e.def, arg) : -ENOTTY;
 }
