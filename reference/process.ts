@@ -1,16 +1,17 @@
-// The simulated calling process: its file descriptor table and its address
-// space. Files are iommufd contexts (/dev/iommu, /dev/vfio/vfio) and
-// memfd-like files. This is what a backend's syscalls act on.
+// The simulated calling process: its file descriptor table and its task (the
+// address space and what accounting sees). Files are iommufd contexts
+// (/dev/iommu, /dev/vfio/vfio) and memfd-like files. This is what a
+// backend's syscalls act on; fork() gives a child sharing every open file.
 import { EBADF, EINVAL, EMFILE, ENOENT, ENOTTY } from './errno.ts';
 import { FailNth } from './fail.ts';
 import { IommufdCtx } from './main.ts';
 import { Task } from './task.ts';
 import { type AddressSpace, Backing } from './usermem.ts';
 
-
-export type File =
+/** An open file: one object however many descriptors (of any process) refer to it; released on the last close. */
+export type File = { refs: number } & (
   | { kind: 'iommufd'; ctx: IommufdCtx }
-  | { kind: 'memfd'; backing: Backing; name: string };
+  | { kind: 'memfd'; backing: Backing; name: string });
 
 const DEVICES: Record<string, (p: Process) => IommufdCtx> = {
   '/dev/iommu': (p) => new IommufdCtx(p.fail),
@@ -18,12 +19,25 @@ const DEVICES: Record<string, (p: Process) => IommufdCtx> = {
 };
 
 const MAX_FDS = 1024;
+let lastPid = 1;
 
 export class Process {
-  readonly task = new Task();
+  readonly pid = ++lastPid;
   get mm(): AddressSpace { return this.task.mm; }
-  readonly fail = new FailNth();
   private readonly fds = new Map<number, File>();
+
+  /** fail is shared with forked children: their files are the same iommufd contexts. */
+  constructor(readonly task = new Task(), readonly fail = new FailNth()) {}
+
+  /** fork(): the child refers to the same open files and gets a copy of the task (see Task.fork). */
+  fork(): Process {
+    const child = new Process(this.task.fork(), this.fail);
+    for (const [fd, f] of this.fds) {
+      f.refs++;
+      child.fds.set(fd, f);
+    }
+    return child;
+  }
 
   /** Lowest free descriptor from 3 up, as the kernel hands them out (0-2 are stdio). */
   private install(file: File): number {
@@ -44,14 +58,14 @@ export class Process {
   open(path: string): number {
     const make = DEVICES[path];
     if (!make) return -ENOENT;
-    return this.install({ kind: 'iommufd', ctx: make(this) });
+    return this.install({ kind: 'iommufd', ctx: make(this), refs: 1 });
   }
 
   close(fd: number): number {
     const f = this.fds.get(fd);
     if (!f) return -EBADF;
     this.fds.delete(fd);
-    if (f.kind === 'iommufd') f.ctx.release();
+    if (--f.refs === 0 && f.kind === 'iommufd') f.ctx.release();
     return 0;
   }
 
@@ -63,7 +77,7 @@ export class Process {
   }
 
   memfdCreate(name: string): number {
-    return this.install({ kind: 'memfd', backing: new Backing(0), name });
+    return this.install({ kind: 'memfd', backing: new Backing(0), name, refs: 1 });
   }
 
   ftruncate(fd: number, size: number): number {
@@ -83,7 +97,7 @@ export class Process {
     return this.mm.mmap(length, prot, f.backing, offset);
   }
 
-  /** Process exit: every file is closed. */
+  /** Process exit: every descriptor is closed (a file still open in another process stays). */
   exit(): void {
     for (const fd of [...this.fds.keys()]) this.close(fd);
   }

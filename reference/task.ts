@@ -23,4 +23,12 @@ export class Task {
   capIpcLock = true;
 
   constructor(readonly mm: AddressSpace = new AddressSpace(), readonly user: User = new User()) {}
+
+  /** The child's task after fork(): a copy of the mm (fresh VmPin/VmLck), the same user, limit and capability. */
+  fork(): Task {
+    const child = new Task(this.mm.fork(), this.user);
+    child.rlimitMemlock = this.rlimitMemlock;
+    child.capIpcLock = this.capIpcLock;
+    return child;
+  }
 }

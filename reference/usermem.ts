@@ -23,6 +23,13 @@ export class Backing {
     return p;
   }
 
+  /** A private copy, as fork() gives the child of anonymous memory. */
+  clone(): Backing {
+    const b = new Backing(this.size);
+    for (const [i, p] of this.pages) b.pages.set(i, p.slice());
+    return b;
+  }
+
   truncate(size: number): void {
     const keep = Math.ceil(size / PAGE_SIZE);
     for (const i of this.pages.keys()) if (i >= keep) this.pages.delete(i);
@@ -32,7 +39,8 @@ export class Backing {
   }
 }
 
-export interface Vma { start: number; end: number; prot: number; backing: Backing; offset: number }
+/** anon: private anonymous memory (copied on fork), else a shared file mapping. */
+export interface Vma { start: number; end: number; prot: number; backing: Backing; offset: number; anon: boolean }
 
 const isPageAligned = (n: number) => n % PAGE_SIZE === 0;
 
@@ -66,8 +74,22 @@ export class AddressSpace {
     if (this.next + len > TASK_SIZE) return -ENOMEM;
     const start = this.next;
     this.next += len + PAGE_SIZE; // a guard page between mappings
-    this.insert({ start, end: start + len, prot, backing: backing ?? new Backing(len), offset });
+    this.insert({ start, end: start + len, prot, backing: backing ?? new Backing(len), offset, anon: !backing });
     return start;
+  }
+
+  /** The child's address space after fork(): the same mappings, anonymous memory copied, files shared. */
+  fork(): AddressSpace {
+    const copies = new Map<Backing, Backing>();
+    const child = new AddressSpace();
+    child.next = this.next;
+    child.vmas = this.vmas.map((v) => {
+      if (!v.anon) return { ...v };
+      let b = copies.get(v.backing);
+      if (!b) copies.set(v.backing, (b = v.backing.clone()));
+      return { ...v, backing: b };
+    });
+    return child;
   }
 
   private insert(v: Vma): void {

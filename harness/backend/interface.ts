@@ -32,9 +32,28 @@ export interface BackendInfo {
   ioctls?: string[];
   /** IOMMU_TEST_OP_* names it supports. */
   testOps?: string[];
+  /** The process-level operations it implements (the others answer skipped); all of them when absent. */
+  processOps?: ProcessOp[];
   /** False when the backend cannot run anything here (e.g. no /dev/iommu); reason says why. */
   available: boolean;
   reason?: string;
+}
+
+/** The process-level operations of the interface (wire commands of the same names). */
+export const PROCESS_OPS = ['procStatus', 'setMemlockLimit', 'dropCapIpcLock', 'fork', 'exitChild'] as const;
+export type ProcessOp = typeof PROCESS_OPS[number];
+
+/** The backend failed (not the call): the scenario is errored, not failed. */
+export class BackendError extends Error {
+  override name = 'BackendError';
+  constructor(message: string, readonly stderr = '') {
+    super(stderr ? `${message}\n--- backend stderr ---\n${stderr}` : message);
+  }
+}
+
+/** The backend cannot do this here; the scenario is not run. */
+export class BackendSkipped extends Error {
+  override name = 'BackendSkipped';
 }
 
 export const PROT_READ = 1;
@@ -61,5 +80,16 @@ export interface Backend {
   memWrite(addr: bigint, bytes: Uint8Array): Promise<SysResult>;
   memfdCreate(name: string): Promise<SysResult>;
   ftruncate(fd: number, length: bigint): Promise<SysResult>;
+  /** /proc/self/status of the current process (or of its parent while a forked child is current): VmPin and VmLck in kB. */
+  procStatus(of?: 'self' | 'parent'): Promise<SysResult & { vmPinnedKb?: number; vmLockedKb?: number }>;
+  /** setrlimit(RLIMIT_MEMLOCK) soft and hard to `bytes` (-1n = RLIM_INFINITY). */
+  setMemlockLimit(bytes: bigint): Promise<SysResult>;
+  /** Drops CAP_IPC_LOCK from the effective, permitted and inheritable sets (capset). */
+  dropCapIpcLock(): Promise<SysResult>;
+  /** fork(): the child, which shares every open file and a copy of the address space, becomes the
+   *  current process; the parent waits. ret is the child's pid. */
+  fork(): Promise<SysResult>;
+  /** The current (forked) child exits; its parent becomes current again. */
+  exitChild(): Promise<SysResult>;
   dispose(): Promise<void>;
 }

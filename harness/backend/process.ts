@@ -5,21 +5,10 @@
 // process's stderr; the next call starts a new process.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { onLines } from './lines.ts';
-import type { Backend, BackendInfo, IoctlArg, IoctlResult, SysResult } from './interface.ts';
+import { BackendError, BackendSkipped, type Backend, type BackendInfo, type IoctlArg, type IoctlResult, type SysResult } from './interface.ts';
+
+export { BackendError, BackendSkipped };
 import { PROTOCOL_VERSION, warmValidators, argToWire, fromHex, fromU64, parseReply, toHex, u64, type WireResult } from './protocol.ts';
-
-/** The backend failed (not the call): the scenario is errored, not failed. */
-export class BackendError extends Error {
-  override name = 'BackendError';
-  constructor(message: string, readonly stderr = '') {
-    super(stderr ? `${message}\n--- backend stderr ---\n${stderr}` : message);
-  }
-}
-
-/** The backend cannot do this here; the scenario is not run. */
-export class BackendSkipped extends Error {
-  override name = 'BackendSkipped';
-}
 
 /** Where lines go to and come from: a child process, or a socket to a VM. */
 export interface LineChannel {
@@ -144,13 +133,15 @@ export class ProcessBackend implements Backend {
     return this.request(cmd, fields);
   }
 
-  private async sys(cmd: string, fields: Record<string, unknown>): Promise<SysResult & { bytes?: Uint8Array; addr?: bigint; revents?: number }> {
+  private async sys(cmd: string, fields: Record<string, unknown> = {}): Promise<SysResult & { bytes?: Uint8Array; addr?: bigint; revents?: number; vmPinnedKb?: number; vmLockedKb?: number }> {
     const r = await this.call(cmd, fields);
     return {
       ret: r.ret ?? 0, errno: r.errno ?? 0,
       ...(r.bytes !== undefined ? { bytes: fromHex(r.bytes) } : {}),
       ...(r.addr !== undefined ? { addr: fromU64(r.addr) } : {}),
       ...(r.revents !== undefined ? { revents: r.revents } : {}),
+      ...(r.vmPinnedKb !== undefined ? { vmPinnedKb: r.vmPinnedKb } : {}),
+      ...(r.vmLockedKb !== undefined ? { vmLockedKb: r.vmLockedKb } : {}),
     };
   }
 
@@ -170,6 +161,11 @@ export class ProcessBackend implements Backend {
   memWrite(addr: bigint, bytes: Uint8Array) { return this.sys('memWrite', { addr: u64(addr), bytes: toHex(bytes) }); }
   memfdCreate(name: string) { return this.sys('memfdCreate', { name }); }
   ftruncate(fd: number, length: bigint) { return this.sys('ftruncate', { fd, length: u64(length) }); }
+  procStatus(of?: 'self' | 'parent') { return this.sys('procStatus', of ? { of } : {}); }
+  setMemlockLimit(bytes: bigint) { return this.sys('setMemlockLimit', { limit: u64(bytes) }); }
+  dropCapIpcLock() { return this.sys('dropCapIpcLock'); }
+  fork() { return this.sys('fork'); }
+  exitChild() { return this.sys('exitChild'); }
 
   async dispose(): Promise<void> {
     const ch = this.channel;

@@ -22,7 +22,10 @@ function validator(kind: 'request' | 'reply'): ValidateFunction {
 export function warmValidators(): void { validator('reply'); }
 
 export type Request = { seq: number; cmd: string; [k: string]: unknown };
-export interface WireResult { ret?: number; errno?: number; bytes?: string; addr?: string; revents?: number; start?: WireStart }
+export interface WireResult {
+  ret?: number; errno?: number; bytes?: string; addr?: string; revents?: number;
+  vmPinnedKb?: number; vmLockedKb?: number; start?: WireStart;
+}
 export type WireStart = Omit<BackendInfo, 'kernel'> & { kernel: string; protocol: number };
 export type Reply =
   | { seq: number; ok: WireResult }

@@ -1,18 +1,23 @@
 // The reference engine as a backend, in-process.
-import { loadSpec } from '../spec/load.ts';
+import { errno, loadSpec } from '../spec/load.ts';
 import { Process } from '../../reference/process.ts';
 import { EFAULT, EINVAL, ENOSYS } from '../../reference/errno.ts';
-import { TASK_SIZE, userAddr as toAddr } from '../../reference/usermem.ts';
+import { PAGE_SIZE, TASK_SIZE, userAddr as toAddr } from '../../reference/usermem.ts';
 import { UNIMPLEMENTED } from '../../reference/main.ts';
-import { PROT_READ, PROT_WRITE, type Backend, type BackendInfo, type IoctlArg, type IoctlResult, type SysResult } from './interface.ts';
+import { PROCESS_OPS, PROT_READ, PROT_WRITE, type Backend, type BackendInfo, type IoctlArg, type IoctlResult, type SysResult } from './interface.ts';
 
 const ok = (ret = 0): SysResult => ({ ret, errno: 0 });
 const res = (rc: number): SysResult => (rc < 0 ? { ret: -1, errno: -rc } : ok(rc));
 const MAX = BigInt(TASK_SIZE);
+const KB_PER_PAGE = PAGE_SIZE / 1024;
+/** The answer of procStatus('parent') and exitChild when the current process is not a forked child. */
+const ECHILD = errno('ECHILD');
 
 export class ReferenceBackend implements Backend {
   readonly info: BackendInfo;
-  private proc = new Process();
+  /** The processes alive: the first one, then each forked child above its parent; the last is current. */
+  private procs = [new Process()];
+  private get proc(): Process { return this.procs.at(-1)!; }
 
   constructor() {
     const spec = loadSpec();
@@ -20,15 +25,21 @@ export class ReferenceBackend implements Backend {
       name: 'reference', version: '0.1.0', kernel: '7.3', available: true,
       ioctls: [...spec.ioctls.keys()],
       testOps: [],
+      processOps: [...PROCESS_OPS],
     };
     if (UNIMPLEMENTED.length) this.info.reason = `not modelled yet: ${UNIMPLEMENTED.join(', ')}`;
   }
 
-  /** The engine's process, for tests that inspect its state. */
+  /** The engine's current process, for tests that inspect its state. */
   get process(): Process { return this.proc; }
 
   async init(): Promise<void> {}
-  async reset(): Promise<void> { this.proc.exit(); this.proc = new Process(); }
+  async reset(): Promise<void> { this.exitAll(); this.procs = [new Process()]; }
+
+  /** Every process exits, children first. */
+  private exitAll(): void {
+    for (const p of this.procs.reverse()) p.exit();
+  }
   async open(path: string) { return res(this.proc.open(path)); }
   async close(fd: number) { return res(this.proc.close(fd)); }
 
@@ -90,5 +101,32 @@ export class ReferenceBackend implements Backend {
   async ftruncate(fd: number, length: bigint) {
     return length > MAX ? { ret: -1, errno: EINVAL } : res(this.proc.ftruncate(fd, Number(length)));
   }
-  async dispose(): Promise<void> { this.proc.exit(); }
+
+  async procStatus(of: 'self' | 'parent' = 'self') {
+    const p = of === 'self' ? this.proc : this.procs.at(-2);
+    if (!p) return { ret: -1, errno: ECHILD };
+    return { ...ok(), vmPinnedKb: p.task.pinnedVm * KB_PER_PAGE, vmLockedKb: p.task.lockedVm * KB_PER_PAGE };
+  }
+
+  async setMemlockLimit(bytes: bigint) {
+    // rlim_t is unsigned: -1n is RLIM_INFINITY, and any other value is taken as the u64 it stands for.
+    this.proc.task.rlimitMemlock = bytes === -1n ? Infinity : Number(BigInt.asUintN(64, bytes));
+    return ok();
+  }
+
+  async dropCapIpcLock() { this.proc.task.capIpcLock = false; return ok(); }
+
+  async fork() {
+    const child = this.proc.fork();
+    this.procs.push(child);
+    return ok(child.pid);
+  }
+
+  async exitChild() {
+    if (this.procs.length < 2) return { ret: -1, errno: ECHILD };
+    this.procs.pop()!.exit();
+    return ok();
+  }
+
+  async dispose(): Promise<void> { this.exitAll(); this.procs = [new Process()]; }
 }

@@ -1,17 +1,21 @@
 // `iommufd-conform serve`: a backend (the reference engine by default) as a
 // wire-protocol server on standard input and output.
 import type { Readable, Writable } from 'node:stream';
-import type { Backend, SysResult } from './interface.ts';
+import { BackendSkipped, type Backend, type SysResult } from './interface.ts';
 import { onLines } from './lines.ts';
 import { PROTOCOL_VERSION, argFromWire, fromHex, fromU64, parseRequest, toHex, u64, type Reply, type Request, type WireResult } from './protocol.ts';
 
 type Handler = (b: Backend, r: Request) => Promise<WireResult>;
 
-const plain = (r: SysResult & { bytes?: Uint8Array; addr?: bigint; revents?: number }): WireResult => ({
+type Sys = SysResult & { bytes?: Uint8Array; addr?: bigint; revents?: number; vmPinnedKb?: number; vmLockedKb?: number };
+
+const plain = (r: Sys): WireResult => ({
   ret: r.ret, errno: r.errno,
   ...(r.bytes ? { bytes: toHex(r.bytes) } : {}),
   ...(r.addr !== undefined ? { addr: u64(r.addr) } : {}),
   ...(r.revents !== undefined ? { revents: r.revents } : {}),
+  ...(r.vmPinnedKb !== undefined ? { vmPinnedKb: r.vmPinnedKb } : {}),
+  ...(r.vmLockedKb !== undefined ? { vmLockedKb: r.vmLockedKb } : {}),
 });
 
 const HANDLERS: Record<string, Handler> = {
@@ -31,6 +35,12 @@ const HANDLERS: Record<string, Handler> = {
   memWrite: async (b, r) => plain(await b.memWrite(fromU64(r.addr as string), fromHex(r.bytes as string))),
   memfdCreate: async (b, r) => plain(await b.memfdCreate(r.name as string)),
   ftruncate: async (b, r) => plain(await b.ftruncate(r.fd as number, fromU64(r.length as string))),
+  procStatus: async (b, r) => plain(await b.procStatus(r.of as 'self' | 'parent' | undefined)),
+  // The wire's u64 0xffffffffffffffff is the interface's -1n (RLIM_INFINITY).
+  setMemlockLimit: async (b, r) => plain(await b.setMemlockLimit(BigInt.asIntN(64, fromU64(r.limit as string)))),
+  dropCapIpcLock: async (b) => plain(await b.dropCapIpcLock()),
+  fork: async (b) => plain(await b.fork()),
+  exitChild: async (b) => plain(await b.exitChild()),
 };
 
 /** Answers one request line; errors of the request itself become errored replies. */
@@ -44,6 +54,7 @@ export async function answer(backend: Backend, line: string): Promise<{ reply: R
   try {
     return { reply: { seq: req.seq, ok: await HANDLERS[req.cmd]!(backend, req) }, stop: req.cmd === 'stop' };
   } catch (e) {
+    if (e instanceof BackendSkipped) return { reply: { seq: req.seq, skipped: { reason: e.message } }, stop: false };
     return { reply: { seq: req.seq, errored: { message: (e as Error).message } }, stop: false };
   }
 }
