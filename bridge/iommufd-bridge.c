@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include "json.h"
 #include "memory.h"
+#include "process.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,9 +19,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef BRIDGE_VERSION
@@ -37,6 +40,10 @@ _Static_assert(sizeof(void *) == 8 && sizeof(size_t) == 8 && sizeof(off_t) == 8,
 #define HEX_MAX 33554432              /* schema: maxLength of a hex string */
 #define IO_MAX 16777216               /* schema: read/memRead length */
 #define U32_MAX 4294967295LL
+#define INPUT_CHUNK 65536             /* one read() of the protocol's input */
+
+/* Forks between the first process and the current one (0: the first). */
+static int depth;
 
 /* ---- The bridge's own descriptors ------------------------------------- */
 
@@ -57,6 +64,8 @@ static bool is_own(int64_t fd)
 static void die(const char *what)
 {
 	dprintf(own.err >= 0 ? own.err : 2, "iommufd-bridge: %s: %s\n", what, strerror(errno));
+	if (depth)
+		_exit(1); /* a forked child leaves the exit handlers to the first process */
 	exit(1);
 }
 
@@ -148,6 +157,63 @@ static void close_harness_fds(void)
 		die("dup2");
 }
 
+/* ---- Processes ---------------------------------------------------------- */
+
+/* How a forked child ended, as its parent learns it. */
+enum child_end { END_NONE, END_EXIT, END_RESET, END_STOP, END_EOF };
+
+/* Unread protocol input: the rest of the last read(). */
+static struct {
+	char buf[INPUT_CHUNK];
+	size_t pos, len;
+} input;
+
+/* A page shared by the bridge's processes (only one runs at a time): what a
+ * child leaves its parent when it ends. A child that read past its last
+ * line hands the bytes over, so nothing is lost or read twice. */
+static struct handoff {
+	enum child_end end;
+	bool in_flight; /* the child had not yet answered seq */
+	uint32_t seq;
+	size_t left;
+	char input[INPUT_CHUNK];
+} *handoff;
+
+static void setup_handoff(void)
+{
+	void *p = mmap(NULL, sizeof *handoff, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("cannot map the page shared with forked children");
+	handoff = p;
+}
+
+/* The current (forked) process ends and its parent reads on. */
+static _Noreturn void child_end(enum child_end how)
+{
+	handoff->end = how;
+	handoff->left = input.len - input.pos;
+	memcpy(handoff->input, input.buf + input.pos, handoff->left);
+	_exit(0);
+}
+
+/* In a new child: it dies with its parent (a killed bridge leaves no process
+ * behind on the harness's pipes), and memRead/memWrite see its own memory. */
+static void become_child(pid_t parent)
+{
+	int fd;
+
+	depth++;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+		_exit(1);
+	if (own.mem < 0)
+		return;
+	fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+	if (fd < 0 || dup3(fd, own.mem, O_CLOEXEC) < 0)
+		die("cannot open the child's /proc/self/mem");
+	close(fd);
+}
+
 /* ---- Requests ---------------------------------------------------------- */
 
 struct buf {
@@ -159,7 +225,7 @@ enum argkind { ARG_BYTES, ARG_ADDR, ARG_VALUE };
 
 struct req {
 	int64_t version, fd, request, length, events, timeout, prot;
-	uint64_t addr, len, offset;
+	uint64_t addr, len, offset, limit;
 	struct buf bytes, str;
 	enum argkind arg;
 	uint64_t argval;
@@ -168,7 +234,13 @@ struct req {
 
 struct result {
 	const char *error; /* set: an errored reply with this message */
-	bool has_ret, has_bytes, has_addr, has_revents, is_start;
+	bool silent;       /* no reply (another process gives it) */
+	bool stop;         /* the session ends after the reply */
+	bool other_seq;    /* the reply answers seq, an earlier request */
+	uint32_t seq;
+	enum child_end end; /* set: the current child ends after the reply */
+	bool has_ret, has_bytes, has_addr, has_revents, is_start, has_vm;
+	struct vm_status vm;
 	int64_t ret;
 	int err;
 	const char *bytes;
@@ -384,10 +456,15 @@ static void cmd_start(const struct req *r, struct result *o)
 	o->is_start = true;
 }
 
+/* reset and stop in a forked child end it unanswered: its parent carries them out. */
 static void cmd_reset(const struct req *r, struct result *o)
 {
 	(void)r;
-	(void)o;
+	if (depth) {
+		o->silent = true;
+		o->end = END_RESET;
+		return;
+	}
 	unmap_harness_memory();
 	close_harness_fds();
 }
@@ -395,7 +472,11 @@ static void cmd_reset(const struct req *r, struct result *o)
 static void cmd_stop(const struct req *r, struct result *o)
 {
 	(void)r;
-	(void)o;
+	if (depth) {
+		o->silent = true;
+		o->end = END_STOP;
+	}
+	o->stop = true;
 }
 
 static void cmd_open(const struct req *r, struct result *o)
@@ -616,6 +697,104 @@ static void cmd_ftruncate(const struct req *r, struct result *o)
 		sys(o, ftruncate((int)r->fd, (off_t)r->len));
 }
 
+static void cmd_proc_status(const struct req *r, struct result *o)
+{
+	bool parent = r->str.p && strcmp(r->str.p, "parent") == 0;
+
+	if (r->str.p && !parent && strcmp(r->str.p, "self") != 0) {
+		o->error = "field 'of' must be self or parent";
+		return;
+	}
+	if (parent && !depth) {
+		fail_with(o, ECHILD); /* the first process's parent is not the bridge's */
+		return;
+	}
+	sys(o, read_vm_status(parent ? getppid() : getpid(), &o->vm));
+	o->has_vm = o->ret == 0;
+}
+
+static void cmd_set_memlock_limit(const struct req *r, struct result *o)
+{
+	sys(o, set_memlock_limit(r->limit));
+}
+
+static void cmd_drop_cap_ipc_lock(const struct req *r, struct result *o)
+{
+	(void)r;
+	sys(o, drop_cap_ipc_lock());
+}
+
+static void cmd_exit_child(const struct req *r, struct result *o)
+{
+	(void)r;
+	if (!depth) {
+		fail_with(o, ECHILD);
+		return;
+	}
+	sys(o, 0);
+	o->end = END_EXIT;
+}
+
+/* The parent again, after its child ended: it answers what the child left
+ * unanswered (reset and stop, carried out here or passed further up; a
+ * request the child died on) and reads on where the child stopped. */
+static void resume(const struct req *r, struct result *o, pid_t pid, int status)
+{
+	/* Only child_end exits with 0; anything else leaves the page as it was. */
+	enum child_end how = WIFEXITED(status) && WEXITSTATUS(status) == 0 ? handoff->end : END_NONE;
+
+	/* The child consumed the input the parent had read: none of it is read twice. */
+	input.pos = 0;
+	input.len = how == END_NONE ? 0 : handoff->left;
+	memcpy(input.buf, handoff->input, input.len);
+	if (how == END_EXIT)
+		return;
+	if (how != END_NONE && depth)
+		child_end(how);
+	o->silent = false;
+	o->other_seq = true;
+	o->seq = handoff->seq;
+	if (how == END_RESET) {
+		cmd_reset(r, o);
+	} else if (how == END_STOP || how == END_EOF) {
+		o->silent = how == END_EOF;
+		o->stop = true;
+	} else if (handoff->in_flight) {
+		snprintf(errmsg, sizeof errmsg, "the forked child %d died (%s %d); its parent is current again", (int)pid,
+			 WIFSIGNALED(status) ? "signal" : "exit status", WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		o->error = errmsg;
+	} else {
+		o->silent = true;
+		dprintf(own.err, "iommufd-bridge: the forked child %d died between requests; its parent is current again\n", (int)pid);
+	}
+}
+
+/* The child answers fork (its pid) and serves from here on; the parent
+ * waits for it to end. */
+static void cmd_fork(const struct req *r, struct result *o)
+{
+	pid_t parent = getpid(), pid;
+	int status;
+
+	handoff->end = END_NONE;
+	handoff->left = 0;
+	pid = fork();
+	if (pid < 0) {
+		sys(o, -1);
+		return;
+	}
+	if (pid == 0) {
+		become_child(parent);
+		sys(o, getpid());
+		return;
+	}
+	o->silent = true;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid");
+	resume(r, o, pid, status);
+}
+
 #define OFF(m) offsetof(struct req, m)
 #define FD { "fd", F_INT, OFF(fd), -1, 2147483647, false }
 
@@ -640,6 +819,11 @@ static const struct cmd CMDS[] = {
 	{ "memWrite", cmd_mem_write, { { "addr", F_U64, OFF(addr), 0, 0, false }, { "bytes", F_HEX, OFF(bytes), 0, 0, false } } },
 	{ "memfdCreate", cmd_memfd_create, { { "name", F_STR, OFF(str), 0, 249, false } } },
 	{ "ftruncate", cmd_ftruncate, { FD, { "length", F_U64, OFF(len), 0, 0, false } } },
+	{ "procStatus", cmd_proc_status, { { "of", F_STR, OFF(str), 0, 6, true } } },
+	{ "setMemlockLimit", cmd_set_memlock_limit, { { "limit", F_U64, OFF(limit), 0, 0, false } } },
+	{ "dropCapIpcLock", cmd_drop_cap_ipc_lock, { { 0 } } },
+	{ "fork", cmd_fork, { { 0 } } },
+	{ "exitChild", cmd_exit_child, { { 0 } } },
 };
 
 /* ---- Replies ----------------------------------------------------------- */
@@ -749,6 +933,8 @@ static void put_start(void)
 		key(&first, "reason");
 		ob_str(&out, reason, strlen(reason));
 	}
+	key(&first, "processOps");
+	ob_lit(&out, "[\"procStatus\",\"setMemlockLimit\",\"dropCapIpcLock\",\"fork\",\"exitChild\"]");
 }
 
 static void reply_ok(uint32_t seq, const struct result *o)
@@ -773,6 +959,14 @@ static void reply_ok(uint32_t seq, const struct result *o)
 	if (o->has_revents) {
 		key(&first, "revents");
 		ob_int(&out, o->revents);
+	}
+	if (o->has_vm && o->vm.has_pinned) {
+		key(&first, "vmPinnedKb");
+		ob_int(&out, o->vm.pinned_kb);
+	}
+	if (o->has_vm && o->vm.has_locked) {
+		key(&first, "vmLockedKb");
+		ob_int(&out, o->vm.locked_kb);
 	}
 	if (o->is_start) {
 		key(&first, "start");
@@ -842,13 +1036,20 @@ static bool handle_line(char *line, size_t n)
 		reply_errored(seq, errmsg);
 		return true;
 	}
+	handoff->in_flight = true;
+	handoff->seq = seq;
 	c->run(&r, &o);
+	if (o.other_seq)
+		seq = o.seq;
 	if (o.error)
 		reply_errored(seq, o.error);
-	else
+	else if (!o.silent)
 		reply_ok(seq, &o);
 	free(o.owned);
-	return c->run != cmd_stop;
+	handoff->in_flight = false;
+	if (o.end)
+		child_end(o.end);
+	return !o.stop;
 }
 
 /* The line being read: it grows to LINE_CAP, past which the rest of the
@@ -904,37 +1105,49 @@ static bool line_end(void)
 	return go_on;
 }
 
-int main(void)
+/* Reads more input when all is used; false at its end. */
+static bool fill_input(void)
 {
-	static char chunk[65536];
-	long ps = sysconf(_SC_PAGESIZE);
-
-	signal(SIGPIPE, SIG_IGN); /* a harness write to a closed pipe gets EPIPE */
-	setup_fds();
-	memory_setup(ps > 0 ? (size_t)ps : 4096, own.mem);
-	for (;;) {
-		ssize_t got = read(own.in, chunk, sizeof chunk);
-		char *p = chunk;
+	while (input.pos == input.len) {
+		ssize_t got = read(own.in, input.buf, sizeof input.buf);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
 			die("cannot read a request");
 		if (got == 0)
-			break;
-		while (got > 0) {
-			char *nl = memchr(p, '\n', (size_t)got);
-			size_t seg = nl ? (size_t)(nl - p) : (size_t)got;
-			line_append(p, seg);
-			if (!nl)
-				break;
-			if (!line_end())
-				return 0;
-			p = nl + 1;
-			got -= (ssize_t)seg + 1;
-		}
+			return false;
+		input.pos = 0;
+		input.len = (size_t)got;
+	}
+	return true;
+}
+
+int main(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+
+	signal(SIGPIPE, SIG_IGN); /* a harness write to a closed pipe gets EPIPE */
+	setup_fds();
+	setup_handoff();
+	memory_setup(ps > 0 ? (size_t)ps : 4096, own.mem);
+	/* A request is handled with the input past its line unread (input.pos
+	 * beyond its newline): fork and the end of a child move that input on. */
+	while (fill_input()) {
+		char *p = input.buf + input.pos, *nl = memchr(p, '\n', input.len - input.pos);
+		size_t seg = nl ? (size_t)(nl - p) : input.len - input.pos;
+		line_append(p, seg);
+		input.pos += seg;
+		if (!nl)
+			continue;
+		input.pos++;
+		if (!line_end())
+			return 0;
 	}
 	/* End of input: a last line without its newline is still a request. */
 	if (line.n || line.too_long || line.oom)
-		line_end();
+		if (!line_end())
+			return 0;
+	if (depth)
+		child_end(END_EOF);
 	return 0;
 }
