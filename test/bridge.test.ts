@@ -5,135 +5,13 @@
 // spec/protocol/wire-v1.schema.json.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { release } from 'node:os';
-import { createInterface } from 'node:readline';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Ajv2020Module from 'ajv/dist/2020.js';
-import { tempDir } from './helpers.ts';
-
-const Ajv2020 = Ajv2020Module as unknown as typeof Ajv2020Module.default;
-
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SCHEMA_ID = 'https://iommufd-conformance.invalid/spec/protocol/wire-v1.schema.json';
-const ajv = new Ajv2020({ strict: true, allErrors: true });
-ajv.addSchema(JSON.parse(readFileSync(join(repo, 'spec/protocol/wire-v1.schema.json'), 'utf8')));
-const validReply = ajv.getSchema(`${SCHEMA_ID}#/$defs/reply`)!;
-const validRequest = ajv.getSchema(`${SCHEMA_ID}#/$defs/request`)!;
+import { Bridge, sanitizedBridge, skip, validRequest, type Json } from './bridge-session.ts';
 
 const EFAULT = 14, ENOTTY = 25, EBADF = 9, ENOENT = 2;
 const PROT_READ = 1, PROT_WRITE = 2, POLLIN = 1;
 const FIONREAD = 0x541b; // on a regular file: the bytes left after the file position, as an int
-
-const cc = process.env.CC ?? 'gcc';
-const haveCc = spawnSync(cc, ['--version'], { stdio: 'ignore' }).status === 0;
-// In CI the bridge is part of what must pass: a missing compiler fails rather than skips.
-if (!haveCc && process.env.CI) throw new Error(`the bridge tests need a C compiler (${cc})`);
-const skip = haveCc ? false : `needs a C compiler (${cc}) to build bridge/`;
-
-let built: string | undefined;
-/** The bridge built with ASan and UBSan into a temporary directory (once). */
-function sanitizedBridge(): string {
-  if (built) return built;
-  const sources = readdirSync(join(repo, 'bridge')).filter((f) => f.endsWith('.c')).map((f) => join(repo, 'bridge', f));
-  const out = join(tempDir('iommufd-bridge-'), 'iommufd-bridge-asan');
-  const r = spawnSync(cc, [
-    '-std=gnu11', '-O1', '-g', '-Wall', '-Wextra', '-Werror',
-    '-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer',
-    '-o', out, ...sources,
-  ], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `${cc} failed:\n${r.stdout}${r.stderr}`);
-  return (built = out);
-}
-
-type Json = Record<string, any>;
-
-/** A running bridge: one line out, one reply in, in order. */
-class Bridge {
-  readonly child: ChildProcessWithoutNullStreams;
-  stderr = '';
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private waiting: { resolve: (l: string) => void; reject: (e: Error) => void }[] = [];
-  private early: string[] = [];
-  private closed = false;
-
-  constructor(bin: string) {
-    this.child = spawn(bin, [], {
-      cwd: tempDir('iommufd-bridge-cwd-'),
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'print_stacktrace=1' },
-    });
-    this.child.stdin.on('error', () => { /* a dead bridge shows up as a missing reply */ });
-    this.child.stderr.setEncoding('utf8').on('data', (d: string) => { this.stderr += d; });
-    const rl = createInterface({ input: this.child.stdout, crlfDelay: Infinity });
-    rl.on('line', (l) => {
-      const w = this.waiting.shift();
-      if (w) w.resolve(l); else this.early.push(l);
-    });
-    rl.on('close', () => {
-      this.closed = true;
-      for (const w of this.waiting.splice(0)) w.reject(new Error(`the bridge closed its output\n${this.stderr}`));
-    });
-    this.exited = new Promise((res) => this.child.on('exit', (code, signal) => res({ code, signal })));
-  }
-
-  /** Writes one line (no newline inside) and resolves with the reply, parsed and schema-checked. */
-  send(line: string | Buffer): Promise<Json> {
-    const reply = new Promise<string>((resolve, reject) => {
-      const e = this.early.shift();
-      if (e !== undefined) resolve(e);
-      else if (this.closed) reject(new Error(`the bridge closed its output\n${this.stderr}`));
-      else this.waiting.push({ resolve, reject });
-    });
-    this.child.stdin.write(Buffer.concat([typeof line === 'string' ? Buffer.from(line) : line, Buffer.from('\n')]));
-    return reply.then((text) => {
-      const msg = JSON.parse(text);
-      assertValidReply(msg, text);
-      return msg;
-    });
-  }
-
-  kill(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
-  }
-
-  /** A request that must be answered ok; returns ok. */
-  async ok(req: Json): Promise<Json> {
-    const r = await this.send(JSON.stringify(req));
-    assert.equal(r.seq, req.seq);
-    assert.ok(r.ok, `${JSON.stringify(req)} -> ${JSON.stringify(r)}`);
-    return r.ok;
-  }
-
-  /** stop: the reply, then exit 0 with a clean stderr. */
-  async stop(seq: number): Promise<void> {
-    assert.deepEqual(await this.send(JSON.stringify({ seq, cmd: 'stop' })), { seq, ok: {} });
-    this.child.stdin.end();
-    const { code, signal } = await this.exited;
-    assert.equal(signal, null, this.stderr);
-    assert.equal(code, 0, this.stderr);
-    assertCleanStderr(this.stderr);
-  }
-}
-
-/** Against #/$defs/reply. V8's regular expressions overflow their stack on the
- *  schema's hex pattern for a string of megabytes, so a long bytes is checked
- *  here and validated in short. */
-function assertValidReply(msg: Json, text: string): void {
-  let checked = msg;
-  const bytes = msg?.ok?.bytes;
-  if (typeof bytes === 'string' && bytes.length > 65536) {
-    assert.ok(bytes.length % 2 === 0 && /^[0-9a-f]*$/.test(bytes), `reply bytes are not lowercase hex: ${text.slice(0, 200)}`);
-    checked = { ...msg, ok: { ...msg.ok, bytes: bytes.slice(0, 2) } };
-  }
-  assert.ok(validReply(checked), `reply ${text.slice(0, 300)} breaks the schema: ${ajv.errorsText(validReply.errors)}`);
-}
-
-function assertCleanStderr(stderr: string): void {
-  assert.ok(!/AddressSanitizer|LeakSanitizer|runtime error/.test(stderr), `sanitizer report:\n${stderr}`);
-}
 
 /** The permissions column of /proc/PID/maps for the mapping holding addr. */
 function protectionOf(pid: number, addr: bigint): string | undefined {
@@ -270,7 +148,8 @@ function rng(seed: number) {
 type Rng = ReturnType<typeof rng>;
 
 const CMDS = ['start', 'reset', 'stop', 'open', 'close', 'ioctl', 'read', 'write', 'poll', 'mmap', 'munmap',
-  'mprotect', 'memRead', 'memWrite', 'memfdCreate', 'ftruncate'];
+  'mprotect', 'memRead', 'memWrite', 'memfdCreate', 'ftruncate', 'procStatus', 'setMemlockLimit', 'dropCapIpcLock',
+  'fork', 'exitChild'];
 
 function anyValue(r: Rng, depth = 0): unknown {
   switch (r.int(depth > 2 ? 12 : 14)) {
@@ -315,6 +194,9 @@ function someRequest(r: Rng, seq: number, addrs: bigint[]): Json {
     case 'memRead': return { seq, cmd: 'memRead', addr: addr(), length: r.int(5000) };
     case 'memWrite': return { seq, cmd: 'memWrite', addr: addr(), bytes: hex(r.bytes(r.int(64))) };
     case 'memfdCreate': return { seq, cmd: 'memfdCreate', name: r.pick(['f', '', 'é'.repeat(249)]) };
+    case 'procStatus': return r.int(2) ? { seq, cmd: 'procStatus' } : { seq, cmd: 'procStatus', of: r.pick(['self', 'parent']) };
+    case 'setMemlockLimit': return { seq, cmd: 'setMemlockLimit', limit: r.pick(['0xffffffffffffffff', '0x0', u64(r.int(1 << 24))]) };
+    case 'dropCapIpcLock': case 'fork': case 'exitChild': return { seq, cmd: r.pick(['dropCapIpcLock', 'fork', 'exitChild']) };
     default: return { seq, cmd: 'ftruncate', fd: fd(), length: len() };
   }
 }
@@ -326,7 +208,7 @@ function mutatedRequest(r: Rng, req: Json): Json {
     const keys = Object.keys(out);
     switch (r.int(5)) {
       case 0: delete out[r.pick(keys)]; break;
-      case 1: out[r.pick(['extra', 'fd', 'length', 'addr', 'bytes', 'arg', 'path', 'version', 'seq', 'cmd'])] = anyValue(r); break;
+      case 1: out[r.pick(['extra', 'fd', 'length', 'addr', 'bytes', 'arg', 'path', 'version', 'seq', 'cmd', 'of', 'limit'])] = anyValue(r); break;
       case 2: out[r.pick(keys)] = anyValue(r); break;
       case 3: out.seq = r.pick([-1, 4294967295, 4294967296, 1.5, '1', null, 0]); break;
       default: out.cmd = r.pick(CMDS); break;
