@@ -1041,12 +1041,14 @@ static bool handle_line(char *line, size_t n)
 	c->run(&r, &o);
 	if (o.other_seq)
 		seq = o.seq;
+	/* Cleared before the reply goes out: a parent never answers twice
+	 * (a child killed in between leaves the request unanswered). */
+	handoff->in_flight = false;
 	if (o.error)
 		reply_errored(seq, o.error);
 	else if (!o.silent)
 		reply_ok(seq, &o);
 	free(o.owned);
-	handoff->in_flight = false;
 	if (o.end)
 		child_end(o.end);
 	return !o.stop;

@@ -131,7 +131,9 @@ test('a child that dies is answered for by its parent, and a killed bridge leave
   // Mid-request: the parent answers errored for it.
   const c1 = (await call('fork')).ret;
   const hanging = send('poll', { fd: -1, events: 1, timeoutMs: 60_000 });
-  await new Promise((r) => setTimeout(r, 100));
+  // Killed only once it is inside poll (or ppoll), else its parent would read the line and poll itself.
+  const inPoll = () => { try { return /^(7|271) /.test(readFileSync(`/proc/${c1}/syscall`, 'utf8')); } catch { return false; } };
+  for (let i = 0; i < 500 && !inPoll(); i++) await new Promise((r) => setTimeout(r, 10));
   process.kill(c1, 'SIGKILL');
   assert.match((await hanging).errored?.message ?? '', new RegExp(`forked child ${c1} died \\(signal 9\\)`));
   assert.deepEqual(await call('procStatus', { of: 'parent' }), { ret: -1, errno: ECHILD });
