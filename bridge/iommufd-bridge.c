@@ -168,7 +168,7 @@ static struct {
 	size_t pos, len;
 } input;
 
-/* A page shared by the bridge's processes (only one runs at a time): what a
+/* Memory shared by the bridge's processes (only one runs at a time): what a
  * child leaves its parent when it ends. A child that read past its last
  * line hands the bytes over, so nothing is lost or read twice. */
 static struct handoff {
@@ -184,7 +184,7 @@ static void setup_handoff(void)
 	void *p = mmap(NULL, sizeof *handoff, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
-		die("cannot map the page shared with forked children");
+		die("cannot map the memory shared with forked children");
 	handoff = p;
 }
 
