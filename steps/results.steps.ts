@@ -1,7 +1,7 @@
 // What the scenario text asserts about the outcome of the last call.
 import { Then } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
-import { readPath } from '../harness/codec/codec.ts';
+import { outValue as outField } from './support/struct-call.ts';
 import type { IommufdWorld } from './support/world.ts';
 
 function outcome(w: IommufdWorld): string {
@@ -23,14 +23,6 @@ Then('it returns {int}', function (this: IommufdWorld, v: number) {
   const r = this.last.result;
   assert.ok(r.errno === 0 && r.ret === v, `${this.last.ioctl.name} ${outcome(this)}, expected it to return ${v}`);
 });
-
-function outField(w: IommufdWorld, field: string): bigint {
-  const { ioctl, result } = w.last;
-  assert.ok(ioctl.struct && result.bytes, `${ioctl.name} was not called with a struct`);
-  const v = readPath(ioctl.struct, result.bytes, field);
-  assert.ok(v !== undefined && typeof v !== 'object', `${field} is not a scalar field of ${ioctl.struct.name} within the bytes passed`);
-  return BigInt(v as number | bigint);
-}
 
 Then('{field} is {word}', function (this: IommufdWorld, field: string, expr: string) {
   const got = outField(this, field);
