@@ -26,28 +26,28 @@ async function map(w: IommufdWorld, flags: string, length: string, buf: string, 
   });
 }
 
-When('I map {word} bytes of {word} at IOVA {word} into {var}', async function (this: IommufdWorld, length: string, buf: string, iova: string, ioas: string) {
+When('I map {value} bytes of {value} at IOVA {value} into {var}', async function (this: IommufdWorld, length: string, buf: string, iova: string, ioas: string) {
   await map(this, `${FIXED} | ${RW}`, length, buf, ioas, iova);
 });
 
-When('I map {word} bytes of {word} read-only at IOVA {word} into {var}', async function (this: IommufdWorld, length: string, buf: string, iova: string, ioas: string) {
+When('I map {value} bytes of {value} read-only at IOVA {value} into {var}', async function (this: IommufdWorld, length: string, buf: string, iova: string, ioas: string) {
   await map(this, `${FIXED} | IOMMU_IOAS_MAP_READABLE`, length, buf, ioas, iova);
 });
 
-When('I map {word} bytes of {word} into {var}', async function (this: IommufdWorld, length: string, buf: string, ioas: string) {
+When('I map {value} bytes of {value} into {var}', async function (this: IommufdWorld, length: string, buf: string, ioas: string) {
   await map(this, RW, length, buf, ioas);
 });
 
-Given('{word} bytes of {word} mapped at IOVA {word} in {var}', async function (this: IommufdWorld, length: string, buf: string, iova: string, ioas: string) {
+Given('{value} bytes of {value} mapped at IOVA {value} in {var}', async function (this: IommufdWorld, length: string, buf: string, iova: string, ioas: string) {
   await map(this, `${FIXED} | ${RW}`, length, buf, ioas, iova);
   expectOk(this, `mapping ${buf} at ${iova}`);
 });
 
-When('I unmap {word} bytes at IOVA {word} from {var}', async function (this: IommufdWorld, length: string, iova: string, ioas: string) {
+When('I unmap {value} bytes at IOVA {value} from {var}', async function (this: IommufdWorld, length: string, iova: string, ioas: string) {
   await callFields(this, 'IOMMU_IOAS_UNMAP', { ioas_id: this.value(ioas), iova: this.value(iova), length: this.value(length) });
 });
 
-When('I copy {word} bytes at IOVA {word} of {var} to IOVA {word} of {var}',
+When('I copy {value} bytes at IOVA {value} of {var} to IOVA {value} of {var}',
   async function (this: IommufdWorld, length: string, src: string, srcIoas: string, dst: string, dstIoas: string) {
     await callFields(this, 'IOMMU_IOAS_COPY', {
       flags: this.value(`${FIXED} | ${RW}`), src_ioas_id: this.value(srcIoas), dst_ioas_id: this.value(dstIoas),
@@ -56,14 +56,14 @@ When('I copy {word} bytes at IOVA {word} of {var} to IOVA {word} of {var}',
   });
 
 // IOMMU_TEST_OP_ADD_RESERVED: the self-test's way to reserve IOVA as a device's reserved region would.
-When('I reserve {word} bytes at IOVA {word} in {var}', async function (this: IommufdWorld, length: string, start: string, ioas: string) {
+When('I reserve {value} bytes at IOVA {value} in {var}', async function (this: IommufdWorld, length: string, start: string, ioas: string) {
   await callFields(this, 'IOMMU_TEST_CMD', {
     op: this.value('IOMMU_TEST_OP_ADD_RESERVED'), id: this.value(ioas),
     'add_reserved.start': this.value(start), 'add_reserved.length': this.value(length),
   });
 });
 
-Given('{word} bytes at IOVA {word} reserved in {var}', async function (this: IommufdWorld, length: string, start: string, ioas: string) {
+Given('{value} bytes at IOVA {value} reserved in {var}', async function (this: IommufdWorld, length: string, start: string, ioas: string) {
   await callFields(this, 'IOMMU_TEST_CMD', {
     op: this.value('IOMMU_TEST_OP_ADD_RESERVED'), id: this.value(ioas),
     'add_reserved.start': this.value(start), 'add_reserved.length': this.value(length),
@@ -142,7 +142,7 @@ Then('the IOVA ranges of {var} are:', async function (this: IommufdWorld, ioas: 
   assert.deepEqual(await readRanges(this, want.length), want);
 });
 
-Then('the IOVA alignment of {var} is {word}', async function (this: IommufdWorld, ioas: string, align: string) {
+Then('the IOVA alignment of {var} is {value}', async function (this: IommufdWorld, ioas: string, align: string) {
   await askRanges(this, ioas, 16);
   expectOk(this, `reading the IOVA ranges of ${ioas}`);
   assert.equal(outValue(this, 'out_iova_alignment'), this.value(align));

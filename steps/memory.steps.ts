@@ -10,12 +10,19 @@ async function map(w: IommufdWorld, n: number, prot: number): Promise<bigint> {
   return r.addr;
 }
 
-Given('{int} bytes of user memory as {var}', async function (this: IommufdWorld, n: number, name: string) {
-  this.vars.set(name, await map(this, n, PROT_READ | PROT_WRITE));
+Given('{value} bytes of user memory as {var}', async function (this: IommufdWorld, n: string, name: string) {
+  this.vars.set(name, await map(this, Number(this.value(n)), PROT_READ | PROT_WRITE));
 });
 
-Given('{int} bytes of read-only user memory as {var}', async function (this: IommufdWorld, n: number, name: string) {
-  this.vars.set(name, await map(this, n, PROT_READ));
+// An address aligned to exactly what the scenario needs for IOVA placement: mapped with room to round up.
+Given('{value} bytes of user memory aligned to {value} as {var}', async function (this: IommufdWorld, n: string, align: string, name: string) {
+  const a = this.value(align);
+  const addr = await map(this, Number(this.value(n) + a), PROT_READ | PROT_WRITE);
+  this.vars.set(name, (addr + a - 1n) / a * a);
+});
+
+Given('{value} bytes of read-only user memory as {var}', async function (this: IommufdWorld, n: string, name: string) {
+  this.vars.set(name, await map(this, Number(this.value(n)), PROT_READ));
 });
 
 Given('an unmapped user address as {var}', async function (this: IommufdWorld, name: string) {
@@ -28,7 +35,7 @@ Given('an unmapped user address as {var}', async function (this: IommufdWorld, n
 /** Sizes of the memfds a scenario created, by name. */
 const memfdSizes = new WeakMap<IommufdWorld, Map<string, bigint>>();
 
-Given('a memfd of {word} bytes as {var}', async function (this: IommufdWorld, size: string, name: string) {
+Given('a memfd of {value} bytes as {var}', async function (this: IommufdWorld, size: string, name: string) {
   const fd = await this.backend.memfdCreate('iommufd-conformance');
   assert.equal(fd.errno, 0, `memfd_create failed with ${this.errnoName(fd.errno)}`);
   const n = this.value(size);
@@ -54,13 +61,13 @@ function byteOf(w: IommufdWorld, expr: string): number {
   return b;
 }
 
-When('I fill {word} bytes at {word} with {word}', async function (this: IommufdWorld, n: string, at: string, byte: string) {
+When('I fill {value} bytes at {value} with {value}', async function (this: IommufdWorld, n: string, at: string, byte: string) {
   const bytes = new Uint8Array(Number(this.value(n))).fill(byteOf(this, byte));
   const r = await this.backend.memWrite(this.value(at), bytes);
   assert.equal(r.errno, 0, `writing ${at} failed with ${this.errnoName(r.errno)}`);
 });
 
-Then('the {word} bytes at {word} are all {word}', async function (this: IommufdWorld, n: string, at: string, byte: string) {
+Then('the {value} bytes at {value} are all {value}', async function (this: IommufdWorld, n: string, at: string, byte: string) {
   const r = await this.backend.memRead(this.value(at), Number(this.value(n)));
   assert.ok(!r.errno && r.bytes, `reading ${at} failed with ${this.errnoName(r.errno)}`);
   const want = byteOf(this, byte);

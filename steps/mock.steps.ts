@@ -34,10 +34,10 @@ async function accessRw(w: IommufdWorld, access: string, iova: string, length: s
   });
 }
 
-When('I read {word} bytes at IOVA {word} through {var} into {word}', async function (this: IommufdWorld, length: string, iova: string, access: string, buf: string) {
+When('I read {value} bytes at IOVA {value} through {var} into {value}', async function (this: IommufdWorld, length: string, iova: string, access: string, buf: string) {
   await accessRw(this, access, iova, length, buf, '0');
 });
 
-When('I write {word} bytes of {word} at IOVA {word} through {var}', async function (this: IommufdWorld, length: string, buf: string, iova: string, access: string) {
+When('I write {value} bytes of {value} at IOVA {value} through {var}', async function (this: IommufdWorld, length: string, buf: string, iova: string, access: string) {
   await accessRw(this, access, iova, length, buf, 'MOCK_ACCESS_RW_WRITE');
 });

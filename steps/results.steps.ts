@@ -42,3 +42,8 @@ Then('I remember {field} as {var}', function (this: IommufdWorld, field: string,
 Then('{var} and {var} are different', function (this: IommufdWorld, a: string, b: string) {
   assert.notEqual(this.value(a), this.value(b), `${a} and ${b} are both ${this.value(a)}`);
 });
+
+Then('{field} is a multiple of {word}', function (this: IommufdWorld, field: string, expr: string) {
+  const got = outField(this, field);
+  assert.equal(got % this.value(expr), 0n, `${field} is 0x${got.toString(16)}, not a multiple of ${expr}`);
+});
