@@ -26,28 +26,28 @@ async function map(w: IommufdWorld, flags: string, length: string, buf: string, 
   });
 }
 
-When('I map {value} bytes of {value} at IOVA {value} into {var}', async function (this: IommufdWorld, length: string, buf: string, iova: string, ioas: string) {
+When('I map {value} bytes of {value} at IOVA {value} into {value}', async function (this: IommufdWorld, length: string, buf: string, iova: string, ioas: string) {
   await map(this, `${FIXED} | ${RW}`, length, buf, ioas, iova);
 });
 
-When('I map {value} bytes of {value} read-only at IOVA {value} into {var}', async function (this: IommufdWorld, length: string, buf: string, iova: string, ioas: string) {
+When('I map {value} bytes of {value} read-only at IOVA {value} into {value}', async function (this: IommufdWorld, length: string, buf: string, iova: string, ioas: string) {
   await map(this, `${FIXED} | IOMMU_IOAS_MAP_READABLE`, length, buf, ioas, iova);
 });
 
-When('I map {value} bytes of {value} into {var}', async function (this: IommufdWorld, length: string, buf: string, ioas: string) {
+When('I map {value} bytes of {value} into {value}', async function (this: IommufdWorld, length: string, buf: string, ioas: string) {
   await map(this, RW, length, buf, ioas);
 });
 
-Given('{value} bytes of {value} mapped at IOVA {value} in {var}', async function (this: IommufdWorld, length: string, buf: string, iova: string, ioas: string) {
+Given('{value} bytes of {value} mapped at IOVA {value} in {value}', async function (this: IommufdWorld, length: string, buf: string, iova: string, ioas: string) {
   await map(this, `${FIXED} | ${RW}`, length, buf, ioas, iova);
   expectOk(this, `mapping ${buf} at ${iova}`);
 });
 
-When('I unmap {value} bytes at IOVA {value} from {var}', async function (this: IommufdWorld, length: string, iova: string, ioas: string) {
+When('I unmap {value} bytes at IOVA {value} from {value}', async function (this: IommufdWorld, length: string, iova: string, ioas: string) {
   await callFields(this, 'IOMMU_IOAS_UNMAP', { ioas_id: this.value(ioas), iova: this.value(iova), length: this.value(length) });
 });
 
-When('I copy {value} bytes at IOVA {value} of {var} to IOVA {value} of {var}',
+When('I copy {value} bytes at IOVA {value} of {value} to IOVA {value} of {value}',
   async function (this: IommufdWorld, length: string, src: string, srcIoas: string, dst: string, dstIoas: string) {
     await callFields(this, 'IOMMU_IOAS_COPY', {
       flags: this.value(`${FIXED} | ${RW}`), src_ioas_id: this.value(srcIoas), dst_ioas_id: this.value(dstIoas),
@@ -56,18 +56,19 @@ When('I copy {value} bytes at IOVA {value} of {var} to IOVA {value} of {var}',
   });
 
 // IOMMU_TEST_OP_ADD_RESERVED: the self-test's way to reserve IOVA as a device's reserved region would.
-When('I reserve {value} bytes at IOVA {value} in {var}', async function (this: IommufdWorld, length: string, start: string, ioas: string) {
-  await callFields(this, 'IOMMU_TEST_CMD', {
-    op: this.value('IOMMU_TEST_OP_ADD_RESERVED'), id: this.value(ioas),
-    'add_reserved.start': this.value(start), 'add_reserved.length': this.value(length),
+async function reserve(w: IommufdWorld, length: string, start: string, ioas: string): Promise<void> {
+  await callFields(w, 'IOMMU_TEST_CMD', {
+    op: w.value('IOMMU_TEST_OP_ADD_RESERVED'), id: w.value(ioas),
+    'add_reserved.start': w.value(start), 'add_reserved.length': w.value(length),
   });
+}
+
+When('I reserve {value} bytes at IOVA {value} in {value}', async function (this: IommufdWorld, length: string, start: string, ioas: string) {
+  await reserve(this, length, start, ioas);
 });
 
-Given('{value} bytes at IOVA {value} reserved in {var}', async function (this: IommufdWorld, length: string, start: string, ioas: string) {
-  await callFields(this, 'IOMMU_TEST_CMD', {
-    op: this.value('IOMMU_TEST_OP_ADD_RESERVED'), id: this.value(ioas),
-    'add_reserved.start': this.value(start), 'add_reserved.length': this.value(length),
-  });
+Given('{value} bytes at IOVA {value} reserved in {value}', async function (this: IommufdWorld, length: string, start: string, ioas: string) {
+  await reserve(this, length, start, ioas);
   expectOk(this, `reserving ${start}`);
 });
 
@@ -160,6 +161,6 @@ When('I allow these IOVA ranges in {var}:', async function (this: IommufdWorld, 
   await allow(this, ioas, expectedRanges(this, table));
 });
 
-When('I allow no IOVA ranges in {var}', async function (this: IommufdWorld, ioas: string) {
+When('I allow no IOVA ranges in {value}', async function (this: IommufdWorld, ioas: string) {
   await allow(this, ioas, []);
 });
