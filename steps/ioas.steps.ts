@@ -43,6 +43,22 @@ Given('{value} bytes of {value} mapped at IOVA {value} in {value}', async functi
   expectOk(this, `mapping ${buf} at ${iova}`);
 });
 
+async function mapFile(w: IommufdWorld, flags: string, length: string, fd: string, start: string, ioas: string, iova = '0'): Promise<void> {
+  await callFields(w, 'IOMMU_IOAS_MAP_FILE', {
+    flags: w.value(flags), ioas_id: w.value(ioas), fd: w.value(fd), start: w.value(start), length: w.value(length), iova: w.value(iova),
+  });
+}
+
+When('I map {value} bytes of the file {value} from offset {value} at IOVA {value} into {value}',
+  async function (this: IommufdWorld, length: string, fd: string, start: string, iova: string, ioas: string) {
+    await mapFile(this, `${FIXED} | ${RW}`, length, fd, start, ioas, iova);
+  });
+
+When('I map {value} bytes of the file {value} from offset {value} into {value}',
+  async function (this: IommufdWorld, length: string, fd: string, start: string, ioas: string) {
+    await mapFile(this, RW, length, fd, start, ioas);
+  });
+
 When('I unmap {value} bytes at IOVA {value} from {value}', async function (this: IommufdWorld, length: string, iova: string, ioas: string) {
   await callFields(this, 'IOMMU_IOAS_UNMAP', { ioas_id: this.value(ioas), iova: this.value(iova), length: this.value(length) });
 });
