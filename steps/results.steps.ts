@@ -24,7 +24,7 @@ Then('it returns {int}', function (this: IommufdWorld, v: number) {
   assert.ok(r.errno === 0 && r.ret === v, `${this.last.ioctl.name} ${outcome(this)}, expected it to return ${v}`);
 });
 
-Then('{field} is {word}', function (this: IommufdWorld, field: string, expr: string) {
+Then('{field} is {value}', function (this: IommufdWorld, field: string, expr: string) {
   const got = outField(this, field);
   const want = this.value(expr);
   assert.equal(got, want, `${field} is ${got}, expected ${expr} (${want})`);
@@ -43,7 +43,7 @@ Then('{var} and {var} are different', function (this: IommufdWorld, a: string, b
   assert.notEqual(this.value(a), this.value(b), `${a} and ${b} are both ${this.value(a)}`);
 });
 
-Then('{field} is a multiple of {word}', function (this: IommufdWorld, field: string, expr: string) {
+Then('{field} is a multiple of {value}', function (this: IommufdWorld, field: string, expr: string) {
   const got = outField(this, field);
   assert.equal(got % this.value(expr), 0n, `${field} is 0x${got.toString(16)}, not a multiple of ${expr}`);
 });
