@@ -65,3 +65,31 @@ Feature: Objects have ids, and IOMMU_DESTROY removes them
       | field | value |
       | id    | $ioas |
     Then it succeeds
+
+  @OBJECTS.DESTROY.BUSY
+  Scenario: An IOAS with a device attached is busy until the device is gone
+    Given an IOAS as $ioas
+    And a mock device attached to $ioas as $dev
+    When I destroy $ioas
+    Then it fails with EBUSY
+    When I destroy $dev
+    Then it succeeds
+    When I destroy $ioas
+    Then it succeeds
+
+  @OBJECTS.DESTROY.BUSY
+  Scenario: An IOAS with an access is busy
+    Given an IOAS as $ioas
+    And an access to $ioas as $access
+    When I destroy $ioas
+    Then it fails with EBUSY
+
+  @OBJECTS.DESTROY.IOAS_WITH_MAPPINGS
+  Scenario: An IOAS that only holds mappings can be destroyed
+    Given an IOAS as $ioas
+    And 0x2000 bytes of user memory as $buf
+    And 0x2000 bytes of $buf mapped at IOVA 0x10000 in $ioas
+    When I destroy $ioas
+    Then it succeeds
+    When I unmap 0x2000 bytes at IOVA 0x10000 from $ioas
+    Then it fails with ENOENT

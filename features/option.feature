@@ -191,3 +191,69 @@ Feature: IOMMU_OPTION sets and reads options of the iommufd and of an IOAS
       | object_id | $ioas                   |
       | val64     | 2                       |
     Then it fails with EINVAL
+
+  @OPTION.HUGE_PAGES.ALIGNMENT
+  Scenario: Without huge pages the IOAS needs PAGE_SIZE alignment
+    Given an IOAS as $ioas
+    And 0x2000 bytes of user memory as $buf
+    When I call IOMMU_OPTION with:
+      | field     | value                   |
+      | option_id | IOMMU_OPTION_HUGE_PAGES |
+      | op        | IOMMU_OPTION_OP_SET     |
+      | object_id | $ioas                   |
+      | val64     | 0                       |
+    Then it succeeds
+    And the IOVA alignment of $ioas is 4096
+    When I map 0x1000 bytes of $buf at IOVA 0x10800 into $ioas
+    Then it fails with EINVAL
+    When I map 0x800 bytes of $buf at IOVA 0x10000 into $ioas
+    Then it fails with EINVAL
+    When I call IOMMU_OPTION with:
+      | field     | value                   |
+      | option_id | IOMMU_OPTION_HUGE_PAGES |
+      | op        | IOMMU_OPTION_OP_SET     |
+      | object_id | $ioas                   |
+      | val64     | 1                       |
+    Then it succeeds
+    And the IOVA alignment of $ioas is 1
+
+  @OPTION.HUGE_PAGES.MISALIGNED
+  Scenario: Huge pages cannot be turned off while a mapping is off PAGE_SIZE
+    Given an IOAS as $ioas
+    And 0x2000 bytes of user memory as $buf
+    And 0x1000 bytes of $buf mapped at IOVA 0x10800 in $ioas
+    When I call IOMMU_OPTION with:
+      | field     | value                   |
+      | option_id | IOMMU_OPTION_HUGE_PAGES |
+      | op        | IOMMU_OPTION_OP_SET     |
+      | object_id | $ioas                   |
+      | val64     | 0                       |
+    Then it fails with EADDRINUSE
+    When I call IOMMU_OPTION with:
+      | field     | value                   |
+      | option_id | IOMMU_OPTION_HUGE_PAGES |
+      | op        | IOMMU_OPTION_OP_GET     |
+      | object_id | $ioas                   |
+    Then val64 is 1
+
+  @OPTION.HUGE_PAGES.DOMAIN_MAPPED
+  Scenario: Huge pages cannot be turned off once a device holds mappings
+    Given an IOAS as $ioas
+    And a mock device attached to $ioas as $dev
+    And 0x1000 bytes of user memory as $buf
+    And 0x1000 bytes of $buf mapped at IOVA MOCK_APERTURE_START in $ioas
+    When I call IOMMU_OPTION with:
+      | field     | value                   |
+      | option_id | IOMMU_OPTION_HUGE_PAGES |
+      | op        | IOMMU_OPTION_OP_SET     |
+      | object_id | $ioas                   |
+      | val64     | 0                       |
+    Then it fails with EINVAL
+    When I unmap 0x1000 bytes at IOVA MOCK_APERTURE_START from $ioas
+    And I call IOMMU_OPTION with:
+      | field     | value                   |
+      | option_id | IOMMU_OPTION_HUGE_PAGES |
+      | op        | IOMMU_OPTION_OP_SET     |
+      | object_id | $ioas                   |
+      | val64     | 0                       |
+    Then it succeeds

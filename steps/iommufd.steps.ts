@@ -32,3 +32,8 @@ When('I call {ioctl} with no fields set', async function (this: IommufdWorld, io
 When('I call {ioctl} with the integer argument {word}', async function (this: IommufdWorld, ioctl: string, expr: string) {
   await this.call(this.ioctlDef(ioctl), { value: this.value(expr) });
 });
+
+// The descriptor number itself, for fields that take a file descriptor (a file that is no memfd, for instance).
+Given('the descriptor number of {var} as {var}', function (this: IommufdWorld, fd: string, name: string) {
+  this.vars.set(name, BigInt(this.fd(fd)));
+});

@@ -1,7 +1,7 @@
 // What the scenario text asserts about the outcome of the last call.
 import { Then } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
-import { readPath } from '../harness/codec/codec.ts';
+import { outValue as outField } from './support/struct-call.ts';
 import type { IommufdWorld } from './support/world.ts';
 
 function outcome(w: IommufdWorld): string {
@@ -24,15 +24,7 @@ Then('it returns {int}', function (this: IommufdWorld, v: number) {
   assert.ok(r.errno === 0 && r.ret === v, `${this.last.ioctl.name} ${outcome(this)}, expected it to return ${v}`);
 });
 
-function outField(w: IommufdWorld, field: string): bigint {
-  const { ioctl, result } = w.last;
-  assert.ok(ioctl.struct && result.bytes, `${ioctl.name} was not called with a struct`);
-  const v = readPath(ioctl.struct, result.bytes, field);
-  assert.ok(v !== undefined && typeof v !== 'object', `${field} is not a scalar field of ${ioctl.struct.name} within the bytes passed`);
-  return BigInt(v as number | bigint);
-}
-
-Then('{field} is {word}', function (this: IommufdWorld, field: string, expr: string) {
+Then('{field} is {value}', function (this: IommufdWorld, field: string, expr: string) {
   const got = outField(this, field);
   const want = this.value(expr);
   assert.equal(got, want, `${field} is ${got}, expected ${expr} (${want})`);
@@ -49,4 +41,9 @@ Then('I remember {field} as {var}', function (this: IommufdWorld, field: string,
 
 Then('{var} and {var} are different', function (this: IommufdWorld, a: string, b: string) {
   assert.notEqual(this.value(a), this.value(b), `${a} and ${b} are both ${this.value(a)}`);
+});
+
+Then('{field} is a multiple of {value}', function (this: IommufdWorld, field: string, expr: string) {
+  const got = outField(this, field);
+  assert.equal(got % this.value(expr), 0n, `${field} is 0x${got.toString(16)}, not a multiple of ${expr}`);
 });

@@ -9,6 +9,9 @@ import { BackendSkipped } from '../../harness/backend/process.ts';
 defineParameterType({ name: 'ioctl', regexp: /(?:IOMMU|VFIO)_[A-Z0-9_]+/, transformer: (s) => s });
 defineParameterType({ name: 'errno', regexp: /E[A-Z0-9]+/, transformer: (s) => s });
 defineParameterType({ name: 'var', regexp: /\$[a-z_][a-z0-9_]*/, transformer: (s) => s });
+// A value expression of harness/codec/values.ts: numbers, spec/ constants and $names joined by + or |.
+const TERM = String.raw`(?:\$[a-z_][a-z0-9_]*|0x[0-9a-fA-F]+|-?[0-9]+|[A-Z][A-Z0-9_]*)`;
+defineParameterType({ name: 'value', regexp: new RegExp(`${TERM}(?: *[+|] *${TERM})*`), transformer: (s) => s, useForSnippets: false });
 defineParameterType({ name: 'field', regexp: /[a-z_][a-z0-9_.]*/, transformer: (s) => s });
 
 // Per-call timeouts are the backend's business; this only bounds a whole step.

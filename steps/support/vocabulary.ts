@@ -6,6 +6,7 @@ import type { Spec, StructDef } from '../../harness/spec/types.ts';
 export const TABLE_STEPS: { pattern: RegExp; struct: (m: RegExpExecArray, spec: Spec) => StructDef | undefined }[] = [
   { pattern: /^I call ([A-Z][A-Z0-9_]+)(?: on \$[a-z_][a-z0-9_]*)? with:$/, struct: (m, s) => s.ioctls.get(m[1]!)?.struct },
   { pattern: /^the result has:$/, struct: () => undefined },
+  { pattern: /^the result at offset \d+, read as ([a-z0-9_]+), has:$/, struct: (m, s) => s.structs.get(m[1]!) },
 ];
 
 /** Lines of a field | value table as [field, value] pairs; the header row "field | value" is optional. */

@@ -1,0 +1,126 @@
+@accounting
+Feature: Pinned pages are counted and held to the memlock limit
+  Memory mapped into an IOAS is pinned when a device or an access needs it.
+  The pinned pages show in VmPin of /proc/<pid>/status; IOMMU_OPTION_RLIMIT_MODE
+  says whether they are also charged to the user or to the process (VmLck), and
+  a process without CAP_IPC_LOCK may not pin more than RLIMIT_MEMLOCK.
+
+  Background:
+    Given an open iommufd
+
+  @ACCOUNTING.PIN.WHEN_NEEDED
+  Scenario: Pages are pinned when a device attaches and released when it goes
+    Given an IOAS as $ioas
+    And 0x4000 bytes of user memory as $buf
+    And 0x4000 bytes of $buf mapped at IOVA MOCK_APERTURE_START in $ioas
+    Then VmPin of this process is 0 kB
+    Given a mock device attached to $ioas as $dev
+    Then VmPin of this process is 16 kB
+    When I destroy $dev
+    Then VmPin of this process is 0 kB
+
+  @ACCOUNTING.PIN.WHEN_NEEDED
+  Scenario: With a device attached, the map pins and the unmap releases
+    Given an IOAS as $ioas
+    And a mock device attached to $ioas as $dev
+    And 0x4000 bytes of user memory as $buf
+    And 0x4000 bytes of $buf mapped at IOVA MOCK_APERTURE_START in $ioas
+    Then VmPin of this process is 16 kB
+    When I unmap 0x4000 bytes at IOVA MOCK_APERTURE_START from $ioas
+    Then VmPin of this process is 0 kB
+
+  @ACCOUNTING.USER_MODE
+  Scenario: Per-user accounting counts VmPin but not VmLck
+    Given a forked child runs the rest of the scenario
+    And the process has no CAP_IPC_LOCK
+    And an IOAS as $ioas
+    And a mock device attached to $ioas as $dev
+    And 0x4000 bytes of user memory as $buf
+    And 0x4000 bytes of $buf mapped at IOVA MOCK_APERTURE_START in $ioas
+    Then VmPin of this process is 16 kB
+    And VmLck of this process is 0 kB
+
+  @ACCOUNTING.MM_MODE
+  Scenario: Per-process accounting counts VmPin and VmLck
+    Given a forked child runs the rest of the scenario
+    And the process has no CAP_IPC_LOCK
+    When I call IOMMU_OPTION with:
+      | field     | value                    |
+      | option_id | IOMMU_OPTION_RLIMIT_MODE |
+      | op        | IOMMU_OPTION_OP_SET      |
+      | val64     | 1                        |
+    Then it succeeds
+    Given an IOAS as $ioas
+    And a mock device attached to $ioas as $dev
+    And 0x4000 bytes of user memory as $buf
+    And 0x4000 bytes of $buf mapped at IOVA MOCK_APERTURE_START in $ioas
+    Then VmPin of this process is 16 kB
+    And VmLck of this process is 16 kB
+    When I unmap 0x4000 bytes at IOVA MOCK_APERTURE_START from $ioas
+    Then VmPin of this process is 0 kB
+    And VmLck of this process is 0 kB
+
+  @ACCOUNTING.LIMIT
+  Scenario Outline: Without CAP_IPC_LOCK the memlock limit holds in mode <mode>
+    Given a forked child runs the rest of the scenario
+    And the process has no CAP_IPC_LOCK
+    And a memlock limit of 0x4000 bytes
+    When I call IOMMU_OPTION with:
+      | field     | value                    |
+      | option_id | IOMMU_OPTION_RLIMIT_MODE |
+      | op        | IOMMU_OPTION_OP_SET      |
+      | val64     | <mode>                   |
+    Then it succeeds
+    Given an IOAS as $ioas
+    And a mock device attached to $ioas as $dev
+    And 0x8000 bytes of user memory as $buf
+    When I map 0x4000 bytes of $buf at IOVA MOCK_APERTURE_START into $ioas
+    Then it succeeds
+    When I map 0x1000 bytes of $buf + 0x4000 at IOVA MOCK_APERTURE_START + 0x4000 into $ioas
+    Then it fails with ENOMEM
+    And VmPin of this process is 16 kB
+
+    Examples:
+      | mode |
+      | 0    |
+      | 1    |
+
+  @ACCOUNTING.LIMIT
+  Scenario: Without CAP_IPC_LOCK a device cannot attach if it would pin past the limit
+    Given a forked child runs the rest of the scenario
+    And the process has no CAP_IPC_LOCK
+    And a memlock limit of 0x4000 bytes
+    And an IOAS as $ioas
+    And 0x8000 bytes of user memory as $buf
+    And 0x8000 bytes of $buf mapped at IOVA MOCK_APERTURE_START in $ioas
+    When I attach a mock device to $ioas
+    Then it fails with ENOMEM
+    And VmPin of this process is 0 kB
+
+  @ACCOUNTING.CAP_IPC_LOCK
+  Scenario: With CAP_IPC_LOCK the limit does not apply, and VmPin still counts
+    Given a forked child runs the rest of the scenario
+    And a memlock limit of 0x4000 bytes
+    And an IOAS as $ioas
+    And a mock device attached to $ioas as $dev
+    And 0x8000 bytes of user memory as $buf
+    When I map 0x8000 bytes of $buf at IOVA MOCK_APERTURE_START into $ioas
+    Then it succeeds
+    And VmPin of this process is 32 kB
+
+  @ACCOUNTING.COPY_PINS_ONCE
+  Scenario: A copy into another IOAS with its own device pins nothing more
+    Given an IOAS as $src
+    And an IOAS as $dst
+    And a mock device attached to $src as $dev
+    And a mock device attached to $dst as $other_dev
+    And 0x4000 bytes of user memory as $buf
+    And 0x4000 bytes of $buf mapped at IOVA MOCK_APERTURE_START in $src
+    Then VmPin of this process is 16 kB
+    When I copy 0x4000 bytes at IOVA MOCK_APERTURE_START of $src to IOVA MOCK_APERTURE_START of $dst
+    Then it succeeds
+    And VmPin of this process is 16 kB
+    When I unmap 0x4000 bytes at IOVA MOCK_APERTURE_START from $src
+    Then VmPin of this process is 16 kB
+    When I unmap 0x4000 bytes at IOVA MOCK_APERTURE_START from $dst
+    Then VmPin of this process is 0 kB
