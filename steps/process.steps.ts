@@ -3,24 +3,15 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import type { SysResult } from '../harness/backend/interface.ts';
-import { BackendSkipped } from '../harness/backend/process.ts';
 import type { IommufdWorld } from './support/world.ts';
 
-/** The process-level operations of the backend interface (BRIEF item 1). */
-interface ProcessOps {
-  procStatus(of?: 'self' | 'parent'): Promise<SysResult & { vmPinnedKb?: number; vmLockedKb?: number }>;
-  setMemlockLimit(bytes: bigint): Promise<SysResult>;
-  dropCapIpcLock(): Promise<SysResult>;
-  fork(): Promise<SysResult>;
-  exitChild(): Promise<SysResult>;
-}
-
-function ops(w: IommufdWorld): ProcessOps {
-  const b = w.backend as unknown as Partial<ProcessOps>;
-  if (typeof b.procStatus !== 'function' || typeof b.fork !== 'function') {
-    throw new BackendSkipped('not run: the backend lacks the process operations (procStatus, setMemlockLimit, dropCapIpcLock, fork, exitChild)');
-  }
-  return b as ProcessOps;
+/**
+ * Capabilities dropped and limits lowered stay with the process that changed
+ * them, and the backend's own process serves every later scenario: a
+ * scenario changes them only in a forked child, which ends with it.
+ */
+function inChild(w: IommufdWorld, what: string): void {
+  assert.ok(w.children > 0, `${what} only in a forked child ("Given a forked child runs the rest of the scenario"): it would outlive the scenario`);
 }
 
 function ok(w: IommufdWorld, r: SysResult, what: string): void {
@@ -28,30 +19,32 @@ function ok(w: IommufdWorld, r: SysResult, what: string): void {
 }
 
 Given('the process has no CAP_IPC_LOCK', async function (this: IommufdWorld) {
-  ok(this, await ops(this).dropCapIpcLock(), 'dropping CAP_IPC_LOCK');
+  inChild(this, 'drop CAP_IPC_LOCK');
+  ok(this, await this.backend.dropCapIpcLock(), 'dropping CAP_IPC_LOCK');
 });
 
 Given('a memlock limit of {value} bytes', async function (this: IommufdWorld, bytes: string) {
-  ok(this, await ops(this).setMemlockLimit(this.value(bytes)), 'setrlimit(RLIMIT_MEMLOCK)');
+  inChild(this, 'set a memlock limit');
+  ok(this, await this.backend.setMemlockLimit(this.value(bytes)), 'setrlimit(RLIMIT_MEMLOCK)');
 });
 
-When('the process forks', async function (this: IommufdWorld) {
-  ok(this, await ops(this).fork(), 'fork');
-});
+async function fork(w: IommufdWorld): Promise<void> {
+  ok(w, await w.backend.fork(), 'fork');
+  w.children++;
+}
 
-// Capabilities dropped and limits lowered stay with the process that changed them: a scenario
-// that changes them does so in a child, so that the backend's own process keeps its privileges.
-Given('a forked child runs the rest of the scenario', async function (this: IommufdWorld) {
-  ok(this, await ops(this).fork(), 'fork');
-});
+When('the process forks', async function (this: IommufdWorld) { await fork(this); });
+
+Given('a forked child runs the rest of the scenario', async function (this: IommufdWorld) { await fork(this); });
 
 When('the child exits', async function (this: IommufdWorld) {
-  ok(this, await ops(this).exitChild(), 'the child\'s exit');
+  ok(this, await this.backend.exitChild(), 'the child\'s exit');
+  this.children--;
 });
 
 async function status(w: IommufdWorld, whose: string): Promise<{ VmPin: number; VmLck: number }> {
   const of = whose === 'the parent' ? 'parent' : 'self';
-  const r = await ops(w).procStatus(of);
+  const r = await w.backend.procStatus(of);
   ok(w, r, `reading /proc/${of}/status`);
   assert.ok(r.vmPinnedKb !== undefined && r.vmLockedKb !== undefined, 'the status has no VmPin or VmLck');
   return { VmPin: r.vmPinnedKb, VmLck: r.vmLockedKb };

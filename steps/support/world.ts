@@ -25,6 +25,8 @@ export class IommufdWorld extends World<WorldParams> {
   readonly fds = new Map<string, number>();
   readonly vars = new Map<string, bigint>();
   calls: Call[] = [];
+  /** Forked children between the backend's own process and the current one. */
+  children = 0;
 
   constructor(options: IWorldOptions<WorldParams>) { super(options); }
 
