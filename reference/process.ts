@@ -59,7 +59,7 @@ export class Process {
     const f = this.fds.get(fd);
     if (!f) return -EBADF;
     if (f.kind !== 'iommufd') return -ENOTTY;
-    return f.ctx.ioctl(this.task, request >>> 0, arg);
+    return f.ctx.ioctl(this.task, request >>> 0, arg, this);
   }
 
   memfdCreate(name: string): number {

@@ -78,8 +78,7 @@ function setIommu(ctx: IommufdCtx, type: bigint): number {
   const ioas = getCompatIoas(ctx);
   if (!ioas) return -ENODEV;
   // Type1 could unmap inside a mapping; large IOPTEs would prevent that.
-  if (type === TYPE1) ioas.disableLargePages = true;
-  return 0;
+  return type === TYPE1 ? ioas.iopt.disableLarge() : 0;
 }
 const VFIO: Partial<Record<string, VfioHandler>> = {
   VFIO_GET_API_VERSION: () => VFIO_API_VERSION,
