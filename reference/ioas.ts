@@ -8,6 +8,7 @@ import { IoptPages, PagesAccount, type PagesFile } from './pages.ts';
 import { PAGE_SIZE } from './usermem.ts';
 import type { Ucmd } from './ucmd.ts';
 import type { IommufdCtx } from './main.ts';
+import type { HwptPagingObject } from './hw_pagetable.ts';
 import { AccountMode } from './main.ts';
 
 const C = (name: string) => Number(loadSpec().constants.get(name)!.value);
@@ -22,6 +23,8 @@ const MAX_PAGES_LENGTH = ULONG_MAX - PAGE;
 export class IoasObject extends IommufdObject {
   readonly type = 'IOAS' as const;
   readonly iopt: IoPageTable;
+  /** Paging HWPTs linked to this IOAS (hwpt_list), in creation order. */
+  readonly hwpts: HwptPagingObject[] = [];
 
   constructor(readonly ctx: IommufdCtx) {
     super();

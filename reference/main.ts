@@ -13,6 +13,8 @@ import type { File } from './process.ts';
 /** The calling process's open files, as fget() sees them. */
 export interface FileTable {
   file(fd: number): File | undefined;
+  installFile(file: File): number;
+  close(fd: number): number;
 }
 import type { IoasObject } from './ioas.ts';
 import { handlers as objectHandlers } from './destroy.ts';
@@ -92,8 +94,12 @@ export class IommufdCtx {
     return ret;
   }
 
+  /** Set once the file is closed; files the engine made (accesses) may still hold the context. */
+  closed = false;
+
   /** The file's release(): every object goes, leaves first. */
   release(): void {
+    this.closed = true;
     this.objects.destroyAll();
     this.vfioIoas = undefined;
   }

@@ -10,7 +10,9 @@ import { type AddressSpace, Backing } from './usermem.ts';
 
 export type File =
   | { kind: 'iommufd'; ctx: IommufdCtx }
-  | { kind: 'memfd'; backing: Backing; name: string };
+  | { kind: 'memfd'; backing: Backing; name: string }
+  /** A file the engine creates (the selftest's access file); release() runs on close. */
+  | { kind: 'engine'; name: string; release(): void };
 
 const DEVICES: Record<string, (p: Process) => IommufdCtx> = {
   '/dev/iommu': (p) => new IommufdCtx(p.fail),
@@ -35,6 +37,9 @@ export class Process {
 
   file(fd: number): File | undefined { return this.fds.get(fd); }
 
+  /** fd_install of a file the engine made: the new descriptor or -errno. */
+  installFile(file: File): number { return this.install(file); }
+
   /** The iommufd context behind fd, for tests that inspect engine state. */
   iommufd(fd: number): IommufdCtx | undefined {
     const f = this.fds.get(fd);
@@ -52,6 +57,7 @@ export class Process {
     if (!f) return -EBADF;
     this.fds.delete(fd);
     if (f.kind === 'iommufd') f.ctx.release();
+    else if (f.kind === 'engine') f.release();
     return 0;
   }
 
