@@ -7,6 +7,7 @@ import { IommufdObject } from './object.ts';
 import { IoptPages, PagesAccount, type PagesFile } from './pages.ts';
 import { PAGE_SIZE } from './usermem.ts';
 import type { Ucmd } from './ucmd.ts';
+import type { Task } from './task.ts';
 import type { IommufdCtx } from './main.ts';
 import type { HwptPagingObject } from './hw_pagetable.ts';
 import { AccountMode } from './main.ts';
@@ -88,16 +89,19 @@ function respondIova(ucmd: Ucmd, field: string, iova: bigint | number): number {
   return ucmd.respond();
 }
 
-/** iopt_map_user_pages: a user VA range. */
-export function mapUser(ucmd: Ucmd, ioas: IoasObject, uptr: bigint, length: bigint, iova: bigint, flags: number): bigint | number {
+/** iopt_map_user_pages: a user VA range, on behalf of task. flags are IOMMU_IOAS_MAP_* flags. */
+export function mapUser(ctx: IommufdCtx, task: Task, ioas: IoasObject, uptr: bigint, length: bigint, iova: bigint, flags: number): bigint | number {
   if (uptr + length > ULONG_MAX) return -EOVERFLOW;
   const down = uptr - (uptr % PAGE);
   const writable = (flags & WRITEABLE) !== 0;
-  // User addresses above the address space cannot be pinned; they keep their value for IOVA alignment.
-  const pages = allocPages(ucmd.ctx, length, uptr - down, writable,
-    (n) => new IoptPages(n, writable, ucmd.task, Number(down)));
+  const pages = allocPages(ctx, length, uptr - down, writable, (n) => new IoptPages(n, writable, task, Number(down)));
   if (typeof pages === 'number') return pages;
-  return mapCommon(ucmd.ctx, ioas, pages, uptr - down, length, iova, flags);
+  return mapCommon(ctx, ioas, pages, uptr - down, length, iova, flags);
+}
+
+/** The IOMMU_IOAS_MAP flags of a fixed-IOVA mapping with these permissions. */
+export function fixedMapFlags(read: boolean, write: boolean): number {
+  return FIXED_IOVA | (read ? READABLE : 0) | (write ? WRITEABLE : 0);
 }
 
 function ioasMap(ucmd: Ucmd): number {
@@ -108,7 +112,7 @@ function ioasMap(ucmd: Ucmd): number {
   if (rc) return rc;
   const ioas = getIoas(ucmd.ctx, ucmd.u32('ioas_id'));
   if (!ioas) return -ENOENT;
-  return respondIova(ucmd, 'iova', mapUser(ucmd, ioas, ucmd.u64('user_va'), length, iova, flags));
+  return respondIova(ucmd, 'iova', mapUser(ucmd.ctx, ucmd.task, ioas, ucmd.u64('user_va'), length, iova, flags));
 }
 
 /** The file behind fd as iopt_map_file_pages sees it: a memfd backing, null for a file that is not shmem, or -EBADF. */
