@@ -28,6 +28,10 @@ export class AccessObject extends IommufdObject implements IoptAccess {
     this.users++;
   }
 
+  override describe(): string {
+    return `ioas=${this.ioas?.id ?? 0} pin=${this.needsPinPages} items=${this.items.map((i) => `${i.id}:${i.iova}+${i.length}`).join(',')}`;
+  }
+
   get iovaAlignment(): number { return this.needsPinPages ? PAGE_SIZE : 1; }
 
   /** iommufd_access_attach: joins the IOAS's access list (its alignment may rise). */

@@ -15,6 +15,7 @@ const DEVICE_FLAGS = C('MOCK_FLAGS_DEVICE_NO_DIRTY') | C('MOCK_FLAGS_DEVICE_PASI
 export class DeviceObject extends IommufdObject {
   readonly type = 'DEVICE' as const;
   hwpt?: HwptPagingObject;
+  override describe(): string { return `hwpt=${this.hwpt?.id ?? 0} flags=${this.flags}`; }
   constructor(readonly flags: number) {
     super();
     // The binding driver holds a reference until it unbinds.
@@ -27,6 +28,7 @@ export class SelftestObject extends IommufdObject {
   readonly type = 'SELFTEST' as const;
   idev?: DeviceObject;
   constructor(readonly ctx: IommufdCtx) { super(); }
+  override describe(): string { return `idev=${this.idev?.id ?? 0}`; }
 
   override destroy(): void {
     if (!this.idev) return;

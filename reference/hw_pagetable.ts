@@ -36,6 +36,8 @@ export class HwptPagingObject extends IommufdObject {
     return rc;
   }
 
+  override describe(): string { return `ioas=${this.ioas.id} auto=${this.autoDomain} linked=${this.linked}`; }
+
   override destroy(): void {
     if (this.linked) {
       this.ioas.hwpts.splice(this.ioas.hwpts.indexOf(this), 1);

@@ -32,6 +32,8 @@ export class IoasObject extends IommufdObject {
     this.iopt = new IoPageTable(ctx.fail);
   }
 
+  override describe(): string { return this.iopt.describe(); }
+
   override destroy(): void {
     if (this.ctx.vfioIoas === this) this.ctx.vfioIoas = undefined;
     this.iopt.unmapAll();

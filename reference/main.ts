@@ -25,6 +25,7 @@ import { handlers as optionHandlers } from './option.ts';
 import { handlers as testHandlers } from './selftest.ts';
 import { VFIO_NOT_MODELLED, handlers as vfioIoasHandlers, vfioIoctl } from './vfio_compat.ts';
 import { notImplemented } from './unimplemented.ts';
+import { observeCtx } from './observe.ts';
 
 export type Handler = (ucmd: Ucmd) => number;
 
@@ -96,6 +97,11 @@ export class IommufdCtx {
 
   /** Set once the file is closed; files the engine made (accesses) may still hold the context. */
   closed = false;
+
+  /** All observable state: objects with ids, types and contents, and the accounting of every task involved. */
+  observe(...tasks: Task[]): string {
+    return observeCtx(this, tasks);
+  }
 
   /** The file's release(): every object goes, leaves first. */
   release(): void {
