@@ -8,13 +8,24 @@ import { FailNth } from './fail.ts';
 import { ObjectTable } from './object.ts';
 import { Ucmd, layoutOf, type Layout } from './ucmd.ts';
 import type { Task } from './task.ts';
+import type { File } from './process.ts';
+
+/** The calling process's open files, as fget() sees them. */
+export interface FileTable {
+  file(fd: number): File | undefined;
+  installFile(file: File): number;
+  close(fd: number): number;
+}
 import type { IoasObject } from './ioas.ts';
 import { handlers as objectHandlers } from './destroy.ts';
 import { handlers as ioasHandlers } from './ioas.ts';
+import { handlers as rangesHandlers } from './ioas_ranges.ts';
+import { handlers as processHandlers } from './ioas_process.ts';
 import { handlers as optionHandlers } from './option.ts';
 import { handlers as testHandlers } from './selftest.ts';
 import { VFIO_NOT_MODELLED, handlers as vfioIoasHandlers, vfioIoctl } from './vfio_compat.ts';
 import { notImplemented } from './unimplemented.ts';
+import { observeCtx } from './observe.ts';
 
 export type Handler = (ucmd: Ucmd) => number;
 
@@ -27,7 +38,7 @@ export const enum AccountMode { USER = 0, MM = 1 }
 interface IoctlOp { def: IoctlDef; request: number; size: number; minSize: number; layout: Layout; execute: Handler }
 
 const HANDLERS: Record<string, Handler> = {
-  ...objectHandlers, ...ioasHandlers, ...optionHandlers, ...testHandlers, ...vfioIoasHandlers,
+  ...objectHandlers, ...ioasHandlers, ...rangesHandlers, ...processHandlers, ...optionHandlers, ...testHandlers, ...vfioIoasHandlers,
 };
 
 /** iommufd_ioctl_ops[]: indexed by _IOC_NR - IOMMUFD_CMD_BASE, holes left empty. */
@@ -63,7 +74,7 @@ export class IommufdCtx {
   }
 
   /** iommufd_fops_ioctl on behalf of task: returns the non-negative result or -errno. */
-  ioctl(task: Task, request: number, arg: number): number {
+  ioctl(task: Task, request: number, arg: number, files?: FileTable): number {
     const index = (request & 0xff) - IOMMUFD_CMD_BASE;
     if (index < 0 || index >= OPS.length) return vfioIoctl(this, task, request, arg);
     if (task.mm.copyFrom(arg, this.u32buf) < 0) return -EFAULT;
@@ -75,7 +86,7 @@ export class IommufdCtx {
     const cmd = new Uint8Array(entry.size);
     const rc = copyStructFromUser(task, cmd, arg, userSize);
     if (rc) return rc;
-    const ucmd = new Ucmd(this, task, arg, userSize, cmd, entry.layout);
+    const ucmd = new Ucmd(this, task, arg, userSize, cmd, entry.layout, files);
     const ret = entry.execute(ucmd);
     if (ucmd.newObj) {
       if (ret < 0) this.objects.abort(ucmd.newObj);
@@ -84,8 +95,17 @@ export class IommufdCtx {
     return ret;
   }
 
+  /** Set once the file is closed; files the engine made (accesses) may still hold the context. */
+  closed = false;
+
+  /** All observable state: objects with ids, types and contents, and the accounting of every task involved. */
+  observe(...tasks: Task[]): string {
+    return observeCtx(this, tasks);
+  }
+
   /** The file's release(): every object goes, leaves first. */
   release(): void {
+    this.closed = true;
     this.objects.destroyAll();
     this.vfioIoas = undefined;
   }

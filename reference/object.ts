@@ -17,6 +17,8 @@ export abstract class IommufdObject {
   abstract readonly type: ObjType;
   /** Releases what the object holds; called once when it leaves the table. */
   destroy(): void {}
+  /** What the object holds, as canonical text for IommufdCtx.observe(). */
+  describe(): string { return ''; }
   /** Undoes a partial set-up when the creating ioctl fails; defaults to destroy. */
   abort(): void { this.destroy(); }
 }

@@ -33,14 +33,14 @@ function hugePages(ucmd: Ucmd): number {
   if (!ioas) return -ENOENT;
   const op = ucmd.u16('op');
   if (op === OP_GET) {
-    ucmd.setU64('val64', ioas.disableLargePages ? 0n : 1n);
+    ucmd.setU64('val64', ioas.iopt.disableLargePages ? 0n : 1n);
     return 0;
   }
   if (op !== OP_SET) return -EOPNOTSUPP;
   const v = ucmd.u64('val64');
-  if (v > 1n) return -EINVAL;
-  ioas.disableLargePages = v === 0n;
-  return 0;
+  if (v === 0n) return ioas.iopt.disableLarge();
+  if (v === 1n) { ioas.iopt.enableLarge(); return 0; }
+  return -EINVAL;
 }
 
 function iommufdOption(ucmd: Ucmd): number {

@@ -11,7 +11,9 @@ import { type AddressSpace, Backing } from './usermem.ts';
 /** An open file: one object however many descriptors (of any process) refer to it; released on the last close. */
 export type File = { refs: number } & (
   | { kind: 'iommufd'; ctx: IommufdCtx }
-  | { kind: 'memfd'; backing: Backing; name: string });
+  | { kind: 'memfd'; backing: Backing; name: string }
+  /** A file the engine creates around one of its objects (the selftest's access file); release() runs on its last close. */
+  | { kind: 'engine'; name: string; owner: object; release(): void });
 
 const DEVICES: Record<string, (p: Process) => IommufdCtx> = {
   '/dev/iommu': (p) => new IommufdCtx(p.fail),
@@ -49,6 +51,9 @@ export class Process {
 
   file(fd: number): File | undefined { return this.fds.get(fd); }
 
+  /** fd_install of a file the engine made: the new descriptor or -errno. */
+  installFile(file: File): number { return this.install(file); }
+
   /** The iommufd context behind fd, for tests that inspect engine state. */
   iommufd(fd: number): IommufdCtx | undefined {
     const f = this.fds.get(fd);
@@ -65,7 +70,9 @@ export class Process {
     const f = this.fds.get(fd);
     if (!f) return -EBADF;
     this.fds.delete(fd);
-    if (--f.refs === 0 && f.kind === 'iommufd') f.ctx.release();
+    if (--f.refs > 0) return 0;
+    if (f.kind === 'iommufd') f.ctx.release();
+    else if (f.kind === 'engine') f.release();
     return 0;
   }
 
@@ -73,7 +80,7 @@ export class Process {
     const f = this.fds.get(fd);
     if (!f) return -EBADF;
     if (f.kind !== 'iommufd') return -ENOTTY;
-    return f.ctx.ioctl(this.task, request >>> 0, arg);
+    return f.ctx.ioctl(this.task, request >>> 0, arg, this);
   }
 
   memfdCreate(name: string): number {

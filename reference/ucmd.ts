@@ -3,7 +3,7 @@
 import type { StructDef } from '../harness/spec/types.ts';
 import { EFAULT } from './errno.ts';
 import type { IommufdObject } from './object.ts';
-import type { IommufdCtx } from './main.ts';
+import type { FileTable, IommufdCtx } from './main.ts';
 import type { Task } from './task.ts';
 
 /** Byte offsets of a struct's top-level fields, resolved once from spec/. */
@@ -35,6 +35,8 @@ export class Ucmd {
     /** The kernel copy: sizeof(struct), zero-extended past userSize. */
     readonly cmd: Uint8Array,
     readonly f: Layout,
+    /** The caller's file table, for ioctls that take a file descriptor. */
+    readonly files?: FileTable,
   ) {
     this.dv = new DataView(cmd.buffer, cmd.byteOffset, cmd.byteLength);
   }

@@ -2,7 +2,8 @@
 // (every request outside the iommufd range goes here), and IOMMU_VFIO_IOAS.
 import { loadSpec } from '../harness/spec/load.ts';
 import type { IoctlDef } from '../harness/spec/types.ts';
-import { EFAULT, EINVAL, ENODEV, ENOENT, ENOTTY, EOPNOTSUPP } from './errno.ts';
+import { EINVAL, ENODEV, ENOENT, ENOTTY, EOPNOTSUPP } from './errno.ts';
+import { getInfo, mapDma, unmapDma } from './vfio_type1.ts';
 import { getIoas, type IoasObject } from './ioas.ts';
 import type { IommufdCtx } from './main.ts';
 import type { Task } from './task.ts';
@@ -47,18 +48,6 @@ export const handlers = { IOMMU_VFIO_IOAS: iommufdVfioIoas };
 
 type VfioHandler = (ctx: IommufdCtx, task: Task, def: IoctlDef, arg: number) => number;
 
-/** The argsz-convention prologue: copy the mandatory part, check argsz and flags. */
-function argszPrologue(task: Task, def: IoctlDef, arg: number, supportedFlags: bigint): number {
-  const head = new Uint8Array(def.minSize);
-  if (task.mm.copyFrom(arg, head) < 0) return -EFAULT;
-  const dv = new DataView(head.buffer);
-  const argsz = dv.getUint32(0, true);
-  const flags = def.struct!.byName.has('flags') ? BigInt(dv.getUint32(def.struct!.byName.get('flags')!.offset, true)) : 0n;
-  if (argsz < def.minSize || (flags & ~supportedFlags) !== 0n) return -EINVAL;
-  return 0;
-}
-
-const ALL_FLAGS = (1n << 32n) - 1n;
 const TYPE1 = C('VFIO_TYPE1_IOMMU');
 const TYPE1v2 = C('VFIO_TYPE1v2_IOMMU');
 const UNMAP_ALL = C('VFIO_UNMAP_ALL');
@@ -78,26 +67,19 @@ function setIommu(ctx: IommufdCtx, type: bigint): number {
   const ioas = getCompatIoas(ctx);
   if (!ioas) return -ENODEV;
   // Type1 could unmap inside a mapping; large IOPTEs would prevent that.
-  if (type === TYPE1) ioas.disableLargePages = true;
-  return 0;
+  return type === TYPE1 ? ioas.iopt.disableLarge() : 0;
 }
 const VFIO: Partial<Record<string, VfioHandler>> = {
   VFIO_GET_API_VERSION: () => VFIO_API_VERSION,
   VFIO_CHECK_EXTENSION: (ctx, _task, _def, arg) => checkExtension(ctx, BigInt(arg)),
   VFIO_SET_IOMMU: (ctx, _task, _def, arg) => setIommu(ctx, BigInt(arg)),
-  VFIO_IOMMU_GET_INFO: (ctx, task, def, arg) => argszPrologue(task, def, arg, ALL_FLAGS) || notModelled(ctx),
-  VFIO_IOMMU_MAP_DMA: (ctx, task, def, arg) =>
-    argszPrologue(task, def, arg, C('VFIO_DMA_MAP_FLAG_READ') | C('VFIO_DMA_MAP_FLAG_WRITE')) || notModelled(ctx),
-  VFIO_IOMMU_UNMAP_DMA: (ctx, task, def, arg) => argszPrologue(task, def, arg, C('VFIO_DMA_UNMAP_FLAG_ALL')) || notModelled(ctx),
+  VFIO_IOMMU_GET_INFO: getInfo,
+  VFIO_IOMMU_MAP_DMA: mapDma,
+  VFIO_IOMMU_UNMAP_DMA: unmapDma,
 };
 
-/** What is left once the argsz rules hold: the IOAS semantics, not modelled yet. */
-function notModelled(ctx: IommufdCtx): number {
-  return getCompatIoas(ctx) ? -EOPNOTSUPP : -ENODEV;
-}
-
-/** VFIO ioctls that answer only their argument rules so far (listed in reports). */
-export const VFIO_NOT_MODELLED = ['VFIO_IOMMU_GET_INFO', 'VFIO_IOMMU_MAP_DMA', 'VFIO_IOMMU_UNMAP_DMA'];
+/** Every VFIO ioctl the emulation answers is modelled. */
+export const VFIO_NOT_MODELLED: string[] = [];
 
 const BY_REQUEST = new Map<number, { def: IoctlDef; h: VfioHandler }>();
 for (const def of spec.ioctls.values()) {

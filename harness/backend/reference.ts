@@ -32,6 +32,8 @@ export class ReferenceBackend implements Backend {
 
   /** The engine's current process, for tests that inspect its state. */
   get process(): Process { return this.proc; }
+  /** Every live process, the backend's own first and the current one last. */
+  get processes(): readonly Process[] { return this.procs; }
 
   async init(): Promise<void> {}
   async reset(): Promise<void> { this.exitAll(); this.procs = [new Process()]; }

@@ -12,6 +12,7 @@ commands:
          run the conformance suite; NAME: reference (default), cmd:<argv...>, kernel, kernel-6.12
   serve  the reference engine as a wire-protocol server on stdin/stdout
   lint   [--features DIR]   check scenarios, steps, tables and rule coverage
+  failnth [--tags EXPR] [FEATURE...]   failure-injection sweep on the reference engine (default: the IOAS features)
   rules  [--features DIR] [--json]   each rule with its covering scenarios`;
 
 function reportError(e: unknown): number {
@@ -36,6 +37,11 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'serve') {
       const { serveMain } = await import('./serve.ts');
       return await serveMain();
+    }
+    if (cmd === 'failnth') {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { tags: { type: 'string' } } });
+      const { failnthCommand } = await import('./failnth.ts');
+      return await failnthCommand(positionals, values.tags);
     }
     if (cmd === 'lint') {
       const { values } = parseArgs({ args: rest, options: { features: { type: 'string', default: join(PROJECT_ROOT, 'features') } } });
