@@ -93,3 +93,21 @@ Feature: Objects have ids, and IOMMU_DESTROY removes them
     Then it succeeds
     When I unmap 0x2000 bytes at IOVA 0x10000 from $ioas
     Then it fails with ENOENT
+
+  @OBJECTS.ID.WRONG_TYPE
+  Scenario: The id of a device or of a page table is not the id of an IOAS
+    Given an IOAS as $ioas
+    And a mock device attached to $ioas as $dev
+    When I call IOMMU_IOAS_IOVA_RANGES with:
+      | field   | value |
+      | ioas_id | $dev  |
+    Then it fails with ENOENT
+    When I call IOMMU_IOAS_IOVA_RANGES with:
+      | field   | value      |
+      | ioas_id | $dev_hwpt  |
+    Then it fails with ENOENT
+    # The IOAS itself is found: only the room for its ranges is missing.
+    When I call IOMMU_IOAS_IOVA_RANGES with:
+      | field   | value |
+      | ioas_id | $ioas |
+    Then it fails with EMSGSIZE
