@@ -9,10 +9,14 @@
 const U32 = 0x1_0000_0000;
 const MASK32 = 0xffff_ffffn;
 
-/** Upper and lower 32 bits of a u64 bigint. */
-export function hi32(v: bigint): number { return Number(v >> 32n); }
-export function lo32(v: bigint): number { return Number(v & MASK32); }
-export function u64(hi: number, lo: number): bigint { return (BigInt(hi) << 32n) | BigInt(lo); }
+const SAFE = 1n << 53n;
+
+/** Upper and lower 32 bits of a u64 bigint; values below 2^53 go through one exact Number conversion. */
+export function hi32(v: bigint): number { return v < SAFE ? Math.floor(Number(v) / U32) : Number(v >> 32n); }
+export function lo32(v: bigint): number { return v < SAFE ? Number(v) % U32 : Number(v & MASK32); }
+export function u64(hi: number, lo: number): bigint {
+  return hi < 0x20_0000 ? BigInt(hi * U32 + lo) : (BigInt(hi) << 32n) | BigInt(lo);
+}
 
 /** A span of the union of the tree's ranges (used) or of the gaps between them (hole). */
 export interface Span { hole: boolean; start: bigint; last: bigint }

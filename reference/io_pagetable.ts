@@ -124,7 +124,7 @@ export class IoPageTable {
     if (iova & BigInt(this.iovaAlignment - 1)) return -EINVAL;
     const last = iova + length - 1n;
     if (last > ULONG_MAX) return -EOVERFLOW;
-    if (overlapsHL(this.reserved, iova, last)) return -EINVAL;
+    if (!this.reserved.empty && overlapsHL(this.reserved, iova, last)) return -EINVAL;
     if (overlapsHL(this.areas, iova, last)) return -EEXIST;
     return 0;
   }
@@ -262,11 +262,12 @@ export class IoPageTable {
   unmapRange(start: bigint, last: bigint): { rc: number; unmapped: bigint } {
     let unmapped = 0n;
     let tries = 0;
+    const t = this.areas;
     for (;;) {
-      const id = this.areas.first(start, last);
+      const id = t.first(start, last);
       if (!id) break;
-      const first = this.areas.start(id), al = this.areas.last(id);
       if (!this.aPages[id]) return { rc: -EBUSY, unmapped };
+      const first = t.start(id), al = t.last(id);
       if (first < start || al > last) return { rc: -ENOENT, unmapped };
       if (this.aAccesses[id]) {
         // The kernel retries after the unmap callbacks; accesses that never let go end in EDEADLOCK.

@@ -62,9 +62,9 @@ function prot(flags: number): number {
 }
 
 /** The checks MAP, MAP_FILE and COPY share: flags, then u64 values beyond unsigned long, then no access at all. */
-function mapPrologue(flags: number, ...u64s: bigint[]): number {
+function mapPrologue(flags: number, a: bigint, b: bigint, c = 0n): number {
   if (flags & ~MAP_FLAGS) return -EOPNOTSUPP;
-  if (u64s.some((v) => v >= ULONG_MAX)) return -EOVERFLOW;
+  if (a >= ULONG_MAX || b >= ULONG_MAX || c >= ULONG_MAX) return -EOVERFLOW;
   if (!(flags & (WRITEABLE | READABLE))) return -EINVAL;
   return 0;
 }

@@ -35,7 +35,7 @@ const IOMMUFD_CMD_BASE = Number(loadSpec().constants.get('IOMMUFD_CMD_BASE')!.va
 /** Pages are charged to the user (0) or to the process (1), per IOMMU_OPTION_RLIMIT_MODE. */
 export const enum AccountMode { USER = 0, MM = 1 }
 
-interface IoctlOp { def: IoctlDef; request: number; size: number; minSize: number; layout: Layout; execute: Handler }
+interface IoctlOp { def: IoctlDef; request: number; size: number; minSize: number; layout: Layout; execute: Handler; scratch?: Scratch }
 
 const HANDLERS: Record<string, Handler> = {
   ...objectHandlers, ...ioasHandlers, ...rangesHandlers, ...processHandlers, ...optionHandlers, ...testHandlers, ...vfioIoasHandlers,
@@ -83,11 +83,13 @@ export class IommufdCtx {
     // The kernel answers ENOIOCTLCMD, which the VFS turns into ENOTTY.
     if (!entry || entry.request !== request) return -ENOTTY;
     if (userSize < entry.minSize) return -EINVAL;
-    const cmd = new Uint8Array(entry.size);
+    const scratch = takeScratch(entry);
+    const cmd = scratch.cmd;
     const rc = copyStructFromUser(task, cmd, arg, userSize);
     if (rc) return rc;
-    const ucmd = new Ucmd(this, task, arg, userSize, cmd, entry.layout, files);
+    const ucmd = new Ucmd(this, task, arg, userSize, cmd, entry.layout, files, scratch.dv);
     const ret = entry.execute(ucmd);
+    entry.scratch = scratch;
     if (ucmd.newObj) {
       if (ret < 0) this.objects.abort(ucmd.newObj);
       else this.objects.finalize(ucmd.newObj);
@@ -109,6 +111,16 @@ export class IommufdCtx {
     this.objects.destroyAll();
     this.vfioIoas = undefined;
   }
+}
+
+/** The op's kernel copy of the command, zeroed: reused between calls (a nested call of the same op gets its own). */
+interface Scratch { cmd: Uint8Array; dv: DataView }
+function takeScratch(entry: IoctlOp): Scratch {
+  const b = entry.scratch;
+  if (!b) { const cmd = new Uint8Array(entry.size); return { cmd, dv: new DataView(cmd.buffer) }; }
+  entry.scratch = undefined;
+  b.cmd.fill(0);
+  return b;
 }
 
 /** copy_struct_from_user: a longer caller struct must have a zero tail (else E2BIG); a shorter one is zero-extended. */

@@ -37,8 +37,9 @@ export class Ucmd {
     readonly f: Layout,
     /** The caller's file table, for ioctls that take a file descriptor. */
     readonly files?: FileTable,
+    dv?: DataView,
   ) {
-    this.dv = new DataView(cmd.buffer, cmd.byteOffset, cmd.byteLength);
+    this.dv = dv ?? new DataView(cmd.buffer, cmd.byteOffset, cmd.byteLength);
   }
 
   u16(field: string): number { return this.dv.getUint16(this.f[field]!, true); }

@@ -157,8 +157,31 @@ export class AddressSpace {
     return 0;
   }
 
+  /** Offset in its page of the last onePage() hit. */
+  private oneOff = 0;
+
+  /**
+   * The page holding all of [addr, addr + len) with prot when one page does
+   * (the common small struct): the page, null for a never-written one, or
+   * undefined to take the general walk. The offset is left in oneOff.
+   */
+  private onePage(addr: number, len: number, prot: number, create: boolean): Uint8Array | null | undefined {
+    const v = this.vmaAt(addr);
+    if (!v || (v.prot & prot) !== prot || addr + len > v.end) return undefined;
+    const fileOff = v.offset + (addr - v.start);
+    const off = fileOff % PAGE_SIZE;
+    if (off + len > PAGE_SIZE || fileOff + len > v.backing.size) return undefined;
+    this.oneOff = off;
+    return v.backing.page(Math.floor(fileOff / PAGE_SIZE), create) ?? null;
+  }
+
   /** copy_from_user: 0 or -EFAULT. */
   copyFrom(addr: number, dst: Uint8Array): number {
+    const one = this.onePage(addr, dst.length, PROT_READ, false);
+    if (one !== undefined) {
+      if (one) dst.set(one.subarray(this.oneOff, this.oneOff + dst.length)); else dst.fill(0);
+      return 0;
+    }
     return this.walk(addr, dst.length, PROT_READ, false, (p, off, n, pos) => {
       if (p) dst.set(p.subarray(off, off + n), pos); else dst.fill(0, pos, pos + n);
     });
@@ -166,6 +189,8 @@ export class AddressSpace {
 
   /** copy_to_user: 0 or -EFAULT (bytes before the fault may already be written, as in the kernel). */
   copyTo(addr: number, src: Uint8Array): number {
+    const one = this.onePage(addr, src.length, PROT_WRITE, true);
+    if (one) { one.set(src, this.oneOff); return 0; }
     return this.walk(addr, src.length, PROT_WRITE, true, (p, off, n, pos) => { p!.set(src.subarray(pos, pos + n), off); });
   }
 
