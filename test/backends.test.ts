@@ -72,3 +72,13 @@ test('a backend without /dev/iommu says so, and every scenario is reported as no
   assert.match(stdout, /^0 passed, 0 failed, \d+ skipped$/m);
   assert.equal(status, 0);
 });
+
+test('a backend that cannot start errors every scenario, and the report is still written', () => {
+  const { status, stdout, report } = run('cmd:/nonexistent/iommufd-backend', join(root, 'features/objects.feature'));
+  assert.equal(status, 1, stdout);
+  assert.ok(report.scenarios.length > 5);
+  for (const s of report.scenarios) {
+    assert.equal(s.status, 'errored');
+    assert.match(s.message, /could not start \/nonexistent\/iommufd-backend/);
+  }
+});

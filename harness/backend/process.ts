@@ -36,7 +36,7 @@ export function spawnChannel(argv: string[]): LineChannel {
   };
 }
 
-interface Pending { seq: number; cmd: string; resolve: (r: WireResult) => void; reject: (e: Error) => void; deadline: number }
+interface Pending { seq: number; cmd: string; resolve: (r: WireResult) => void; reject: (e: Error) => void; deadline: number; timeoutMs: number }
 
 export interface ProcessOptions {
   name: string;
@@ -45,12 +45,19 @@ export interface ProcessOptions {
   connect: () => LineChannel | Promise<LineChannel>;
 }
 
+/**
+ * A process (or a VM) gets at least this long to answer start: starting a
+ * runtime on a loaded machine can take longer than a call may (--timeout).
+ */
+const START_TIMEOUT_MS = 30_000;
+
 export class ProcessBackend implements Backend {
   info: BackendInfo = { name: 'process', version: '?', kernel: '0.0', available: false, reason: 'not started' };
   private channel?: LineChannel;
   private pending?: Pending;
   private seq = 0;
   private watchdog?: NodeJS.Timeout;
+  private watchdogAt = 0;
   restarts = 0;
 
   constructor(private readonly opts: ProcessOptions) {}
@@ -64,7 +71,7 @@ export class ProcessBackend implements Backend {
     ch.onLine((line) => this.onLine(ch, line));
     ch.onClose((why) => this.lost(ch, `backend ${this.opts.name} ${why}`));
     warmValidators(); // while the process starts
-    const r = await this.request('start', { version: PROTOCOL_VERSION });
+    const r = await this.request('start', { version: PROTOCOL_VERSION }, Math.max(this.opts.timeoutMs, START_TIMEOUT_MS));
     const s = r.start;
     if (!s) throw this.fail(ch, 'backend answered start without describing itself');
     const { protocol: _p, ...info } = s;
@@ -99,17 +106,20 @@ export class ProcessBackend implements Backend {
 
   /**
    * One watchdog timer rather than one timer per call (a timer per call cost
-   * more than the rest of a round trip): armed when idle, it re-arms itself
-   * for the deadline of whatever call is pending when it fires.
+   * more than the rest of a round trip): it stays armed while it fires no
+   * later than the pending call's deadline, and when it fires it re-arms
+   * itself for whatever call is pending then.
    */
   private watch(): void {
-    if (this.watchdog) return;
     const p = this.pending!;
+    if (this.watchdog && this.watchdogAt <= p.deadline) return;
+    clearTimeout(this.watchdog);
+    this.watchdogAt = p.deadline;
     this.watchdog = setTimeout(() => {
       this.watchdog = undefined;
       const cur = this.pending;
       if (!cur || !this.channel) return;
-      if (performance.now() >= cur.deadline) this.fail(this.channel, `backend did not answer ${cur.cmd} within ${this.opts.timeoutMs} ms`);
+      if (performance.now() >= cur.deadline) this.fail(this.channel, `backend did not answer ${cur.cmd} within ${cur.timeoutMs} ms`);
       else this.watch();
     }, Math.max(1, p.deadline - performance.now())).unref();
   }
@@ -118,11 +128,11 @@ export class ProcessBackend implements Backend {
     if (ch === this.channel) this.fail(ch, why);
   }
 
-  private request(cmd: string, fields: Record<string, unknown> = {}): Promise<WireResult> {
+  private request(cmd: string, fields: Record<string, unknown> = {}, timeoutMs = this.opts.timeoutMs): Promise<WireResult> {
     const ch = this.channel!;
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
-      this.pending = { seq, cmd, resolve, reject, deadline: performance.now() + this.opts.timeoutMs };
+      this.pending = { seq, cmd, resolve, reject, deadline: performance.now() + timeoutMs, timeoutMs };
       this.watch();
       ch.send(JSON.stringify({ seq, cmd, ...fields }));
     });

@@ -51,6 +51,7 @@ Before(async function ({ pickle }) {
 });
 
 AfterAll(async function () {
-  await backend().dispose();
+  // A backend that never started has nothing to dispose of; its scenarios already say why.
+  if (!startError) await backend().dispose();
   setBackend(undefined);
 });
