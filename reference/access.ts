@@ -3,7 +3,7 @@
 // or copies through them (iommufd_access_rw). The selftest keeps its pinned
 // ranges as items and lets go of them when the IOAS unmaps under them.
 import { EBADE, EINVAL, ENOENT, ENOMEM, EOVERFLOW, EPERM } from './errno.ts';
-import { IOMMU_READ, IOMMU_WRITE, type IoPageTable, type IoptAccess } from './io_pagetable.ts';
+import { IOMMU_READ, IOMMU_WRITE, ULONG_MAX, type IoPageTable, type IoptAccess } from './io_pagetable.ts';
 import type { IoasObject } from './ioas.ts';
 import type { IommufdCtx } from './main.ts';
 import { IommufdObject } from './object.ts';
@@ -56,7 +56,7 @@ export class AccessObject extends IommufdObject implements IoptAccess {
   /** iommufd_access_destroy: unmap everything, leave the IOAS, leave the table. */
   release(): void {
     if (this.ioas) {
-      this.unmap(0n, (1n << 64n) - 1n);
+      this.unmap(0n, ULONG_MAX);
       this.ioas.iopt.removeAccess(this);
       this.ioas.users--;
       this.ioas = undefined;
@@ -74,7 +74,7 @@ const canAccess = (prot: number, write: boolean) => (prot & (write ? IOMMU_WRITE
 export function pinPages(iopt: IoPageTable | undefined, iova: bigint, length: bigint, write: boolean): number {
   if (!length) return -EINVAL;
   const last = iova + length - 1n;
-  if (last >= 1n << 64n) return -EOVERFLOW;
+  if (last > ULONG_MAX) return -EOVERFLOW;
   if (!iopt) return -ENOENT;
   let done = iova;
   const rc = iopt.contig(iova, last, (id, cur, end) => {
@@ -139,7 +139,7 @@ export function pinnedUnder(iopt: IoPageTable, iova: bigint, length: bigint): Ph
 export function accessRw(iopt: IoPageTable | undefined, task: Task, iova: bigint, data: Uint8Array, write: boolean, slow: boolean): number {
   if (!data.length) return -EINVAL;
   const last = iova + BigInt(data.length) - 1n;
-  if (last >= 1n << 64n) return -EOVERFLOW;
+  if (last > ULONG_MAX) return -EOVERFLOW;
   if (!iopt) return -ENOENT;
   let pos = 0;
   return iopt.contig(iova, last, (id, cur, end) => {

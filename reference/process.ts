@@ -54,6 +54,15 @@ export class Process {
   /** fd_install of a file the engine made: the new descriptor or -errno. */
   installFile(file: File): number { return this.install(file); }
 
+  /** Every open iommufd context with its lowest descriptor, in descriptor order. */
+  *iommufds(): Iterable<[number, IommufdCtx]> {
+    const seen = new Set<IommufdCtx>();
+    for (const fd of [...this.fds.keys()].sort((a, b) => a - b)) {
+      const f = this.fds.get(fd)!;
+      if (f.kind === 'iommufd' && !seen.has(f.ctx)) { seen.add(f.ctx); yield [fd, f.ctx]; }
+    }
+  }
+
   /** The iommufd context behind fd, for tests that inspect engine state. */
   iommufd(fd: number): IommufdCtx | undefined {
     const f = this.fds.get(fd);

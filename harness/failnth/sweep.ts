@@ -11,14 +11,12 @@ import type { Backend, IoctlArg, IoctlResult } from '../backend/interface.ts';
 import { ReferenceBackend } from '../backend/reference.ts';
 import { presetBackend } from '../backend/preset.ts';
 import { ConformanceCollector } from '../report/conformance.ts';
-import { astLines } from '../lint/features.ts';
 import { runWithCucumber } from '../cli/cucumber.ts';
 import type { Process } from '../../reference/process.ts';
 import { ENOMEM } from '../../reference/errno.ts';
 import { loadSpec } from '../spec/load.ts';
 import { leaks } from '../../reference/observe.ts';
 
-const MAX_FD = 1024;
 const spec = loadSpec();
 const name = (request: number) => spec.ioctlByRequest.get(request >>> 0)?.name ?? `request 0x${(request >>> 0).toString(16)}`;
 /** A scenario still failing its allocations past this n is reported, not swept for ever. */
@@ -36,12 +34,7 @@ export const NOT_ATOMIC_IN_THE_KERNEL: Record<string, string> = {
 
 /** Everything a call may not change when it fails: each iommufd's state and the accounting of the tasks it charges. */
 export function observeProcess(p: Process): string {
-  const parts: string[] = [];
-  for (let fd = 0; fd < MAX_FD; fd++) {
-    const ctx = p.iommufd(fd);
-    if (ctx) parts.push(`fd ${fd}: ${ctx.observe(p.task)}`);
-  }
-  return parts.join('\n');
+  return [...p.iommufds()].map(([fd, ctx]) => `fd ${fd}: ${ctx.observe(p.task)}`).join('\n');
 }
 
 /** The reference engine with the sweep's checks around every call. */
@@ -127,14 +120,12 @@ export async function sweep(opts: { paths: string[]; tags?: string; log?: (line:
   const done = new Set<string>();
   const result: SweepResult = { scenarios: 0, injected: 0, maxN: 0, violations: backend.violations, notAtomic: 0, notPassing: [] };
   for (let n = 0; n <= MAX_N; n++) {
-    const collector = new ConformanceCollector('reference');
-    const where = locator((loc) => backend.begin(loc, done.has(loc) ? 0 : n));
+    const collector = new ConformanceCollector('reference', (loc) => backend.begin(loc, done.has(loc) ? 0 : n));
     let fired = 0;
     const newlyDone = new Set<string>();
     const onMessage = (e: Envelope) => {
       if (e.testCaseFinished && backend.n && backend.fired) fired++;
       if (e.testCaseFinished && backend.n && !backend.fired) { done.add(backend.scenario); newlyDone.add(backend.scenario); }
-      where(e);
       collector.onMessage(e);
     };
     presetBackend(Promise.resolve(backend as Backend));
@@ -154,20 +145,4 @@ export async function sweep(opts: { paths: string[]; tags?: string; log?: (line:
   }
   result.notAtomic = backend.notAtomic;
   return result;
-}
-
-/** Calls begin with each scenario's file:line as cucumber starts it (before its hooks run). */
-function locator(begin: (location: string) => void): (e: Envelope) => void {
-  const lines = new Map<string, number>();
-  const pickles = new Map<string, string>();
-  const cases = new Map<string, string>();
-  return (e) => {
-    if (e.gherkinDocument) for (const [id, line] of astLines(e.gherkinDocument).lines) lines.set(id, line);
-    if (e.pickle) {
-      const ids = e.pickle.astNodeIds;
-      pickles.set(e.pickle.id, `${e.pickle.uri}:${lines.get(ids.at(-1)!) ?? lines.get(ids[0]!) ?? 0}`);
-    }
-    if (e.testCase) cases.set(e.testCase.id, e.testCase.pickleId);
-    if (e.testCaseStarted) begin(pickles.get(cases.get(e.testCaseStarted.testCaseId)!)!);
-  };
 }

@@ -23,7 +23,8 @@ export class ConformanceCollector {
   private testCases = new Map<string, string>();
   private started = new Map<string, { pickleId: string; t: number; worst: Status; message?: string }>();
 
-  constructor(private readonly backend: string) {}
+  /** onStart hears each scenario's file:line as cucumber starts it, before its hooks run. */
+  constructor(private readonly backend: string, private readonly onStart?: (location: string) => void) {}
 
   onMessage = (e: Envelope): void => {
     if (e.gherkinDocument) for (const [id, line] of astLines(e.gherkinDocument).lines) this.lines.set(id, line);
@@ -31,7 +32,9 @@ export class ConformanceCollector {
     if (e.testCase) this.testCases.set(e.testCase.id, e.testCase.pickleId);
     if (e.testCaseStarted) {
       const t = e.testCaseStarted.timestamp;
-      this.started.set(e.testCaseStarted.id, { pickleId: this.testCases.get(e.testCaseStarted.testCaseId)!, t: Number(t.seconds) * 1e3 + t.nanos / 1e6, worst: 'passed' });
+      const pickleId = this.testCases.get(e.testCaseStarted.testCaseId)!;
+      this.started.set(e.testCaseStarted.id, { pickleId, t: Number(t.seconds) * 1e3 + t.nanos / 1e6, worst: 'passed' });
+      this.onStart?.(this.location(this.pickles.get(pickleId)!));
     }
     if (e.testStepFinished) {
       const s = this.started.get(e.testStepFinished.testCaseStartedId);
@@ -44,15 +47,19 @@ export class ConformanceCollector {
       if (!s || e.testCaseFinished.willBeRetried) return;
       const t = e.testCaseFinished.timestamp;
       const p = this.pickles.get(s.pickleId)!;
-      const line = this.lines.get(p.astNodeIds.at(-1)!) ?? this.lines.get(p.astNodeIds[0]!) ?? 0;
       this.records.push({
-        name: p.name, location: `${p.uri}:${line}`,
+        name: p.name, location: this.location(p),
         rules: p.tags.map((x) => RULE_TAG.exec(x)?.[1]).filter((x): x is string => !!x),
         status: s.worst, durationMs: Math.round((Number(t.seconds) * 1e3 + t.nanos / 1e6 - s.t) * 1000) / 1000,
         backend: this.backend, ...(s.message ? { message: s.message } : {}),
       });
     }
   };
+
+  /** A scenario's file:line: the example row of an outline, else the scenario. */
+  private location(p: { uri: string; astNodeIds: readonly string[] }): string {
+    return `${p.uri}:${this.lines.get(p.astNodeIds.at(-1)!) ?? this.lines.get(p.astNodeIds[0]!) ?? 0}`;
+  }
 
   counts(): Record<Status, number> {
     const out = { passed: 0, failed: 0, errored: 0, skipped: 0, 'not-applicable': 0, 'expected-fail': 0, 'unexpected-pass': 0, undefined: 0, ambiguous: 0, pending: 0, unknown: 0 };
