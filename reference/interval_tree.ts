@@ -9,11 +9,9 @@
 const U32 = 0x1_0000_0000;
 const MASK32 = 0xffff_ffffn;
 
-const SAFE = 1n << 53n;
-
-/** Upper and lower 32 bits of a u64 bigint; values below 2^53 go through one exact Number conversion. */
-export function hi32(v: bigint): number { return v < SAFE ? Math.floor(Number(v) / U32) : Number(v >> 32n); }
-export function lo32(v: bigint): number { return v < SAFE ? Number(v) % U32 : Number(v & MASK32); }
+/** Upper and lower 32 bits of a u64 bigint; below 2^53 one Number conversion is exact (at or above it, it rounds to 2^53 or more). */
+export function hi32(v: bigint): number { const n = Number(v); return n < 2 ** 53 ? Math.floor(n / U32) : Number(v >> 32n); }
+export function lo32(v: bigint): number { const n = Number(v); return n < 2 ** 53 ? n >>> 0 : Number(v & MASK32); }
 export function u64(hi: number, lo: number): bigint {
   return hi < 0x20_0000 ? BigInt(hi * U32 + lo) : (BigInt(hi) << 32n) | BigInt(lo);
 }
@@ -32,6 +30,19 @@ export class IntervalTree {
   private nextId = 1;
   private count = 0;
   private seed = 0x9e3779b9;
+  /**
+   * The last descent (root first), kept so that the update which usually
+   * follows a lookup does not descend again: remove() of the node first()
+   * just found, insert() where probeDisjoint() just looked. Valid while
+   * `version` (bumped by every change) is unchanged.
+   */
+  private path = new Int32Array(64);
+  private pathLen = 0;
+  private pathVersion = -1;
+  private version = 0;
+  /** What the path leads to: the node first() found, or the key probeDisjoint() placed (-1 when neither). */
+  private pathNode = -1;
+  private probeSHi = -1; private probeSLo = -1;
 
   constructor(capacity = 16) {
     const n = Math.max(2, capacity + 1);
@@ -91,7 +102,12 @@ export class IntervalTree {
     this.mHi[id] = lHi; this.mLo[id] = lLo;
     this.left[id] = 0; this.right[id] = 0;
     this.prio[id] = this.random();
-    this.root = this.insertAt(this.root, id);
+    if (this.pathVersion === this.version && this.pathNode === 0 && this.probeSHi === sHi && this.probeSLo === sLo) {
+      this.insertOnPath(id);
+    } else {
+      this.root = this.insertAt(this.root, id);
+    }
+    this.version++;
     this.count++;
     return id;
   }
@@ -102,10 +118,87 @@ export class IntervalTree {
 
   /** Removes a live node by id. */
   remove(id: number): void {
-    this.root = this.removeAt(this.root, id);
+    if (this.pathVersion === this.version && this.pathNode === id) this.removeOnPath(id);
+    else this.root = this.removeAt(this.root, id);
+    this.version++;
     this.left[id] = 0; this.right[id] = 0;
     this.freeIds.push(id);
     this.count--;
+  }
+
+  /** Stores t at depth n of the path (growing it for a deep treap); returns n + 1. */
+  private pathPush(n: number, t: number): number {
+    if (n === this.path.length) { const p = new Int32Array(n * 2); p.set(this.path); this.path = p; }
+    this.path[n] = t;
+    return n + 1;
+  }
+
+  /** Recomputes the subtree maxima of the path's nodes from depth d up to the root. */
+  private pullPath(d: number): void {
+    for (; d >= 0; d--) this.pull(this.path[d]!);
+  }
+
+  /** remove() of the node the last first() found: its children merge in its place, then its ancestors are updated. */
+  private removeOnPath(id: number): void {
+    const d = this.pathLen - 2;
+    const c = this.merge(this.left[id]!, this.right[id]!);
+    if (d < 0) this.root = c;
+    else if (this.left[this.path[d]!] === id) this.left[this.path[d]!] = c;
+    else this.right[this.path[d]!] = c;
+    this.pullPath(d);
+  }
+
+  /**
+   * insert() where the last probeDisjoint() looked: x takes the place of the
+   * first path node of lower priority, and that node's part of the path is
+   * split by x's key into x's left and right subtrees (the treap insert by split).
+   */
+  private insertOnPath(x: number): void {
+    const path = this.path, len = this.pathLen;
+    let j = 0;
+    while (j < len && this.prio[path[j]!]! >= this.prio[x]!) j++;
+    if (j === 0) this.root = x;
+    else if (this.before(x, path[j - 1]!)) this.left[path[j - 1]!] = x;
+    else this.right[path[j - 1]!] = x;
+    // Holes to fill: the left one takes nodes before x, the right one nodes after it.
+    let lNode = x, lLeft = true, rNode = x, rLeft = false;
+    for (let i = j; i < len; i++) {
+      const n = path[i]!;
+      if (this.before(n, x)) {
+        if (lLeft) this.left[lNode] = n; else this.right[lNode] = n;
+        lNode = n; lLeft = false;
+      } else {
+        if (rLeft) this.left[rNode] = n; else this.right[rNode] = n;
+        rNode = n; rLeft = true;
+      }
+    }
+    if (lLeft) this.left[lNode] = 0; else this.right[lNode] = 0;
+    if (rLeft) this.left[rNode] = 0; else this.right[rNode] = 0;
+    for (let i = len - 1; i >= j; i--) this.pull(path[i]!);
+    this.pull(x);
+    this.pullPath(j - 1);
+  }
+
+  /**
+   * For a tree whose ranges never overlap (the areas of an IOAS): the node
+   * overlapping [qs, ql], or 0. One descent by key, which a following
+   * insert() of a range starting at qs reuses: only the neighbours in start
+   * order can overlap.
+   */
+  probeDisjointHL(qsHi: number, qsLo: number, qlHi: number, qlLo: number): number {
+    let pred = 0, succ = 0, n = 0;
+    for (let t = this.root; t;) {
+      n = this.pathPush(n, t);
+      const sh = this.sHi[t]!;
+      if (qsHi < sh || (qsHi === sh && qsLo < this.sLo[t]!)) { succ = t; t = this.left[t]!; } else { pred = t; t = this.right[t]!; }
+    }
+    this.pathLen = n;
+    this.pathVersion = this.version;
+    this.probeSHi = qsHi; this.probeSLo = qsLo;
+    if (pred && (this.lHi[pred]! > qsHi || (this.lHi[pred] === qsHi && this.lLo[pred]! >= qsLo))) return (this.pathNode = -1), pred;
+    if (succ && (this.sHi[succ]! < qlHi || (this.sHi[succ] === qlHi && this.sLo[succ]! <= qlLo))) return (this.pathNode = -1), succ;
+    this.pathNode = 0;
+    return 0;
   }
 
   /** a orders before b: by start, then by id. */
@@ -171,16 +264,20 @@ export class IntervalTree {
     return b;
   }
 
-  /** The first node (lowest start) overlapping [qs, ql], or 0. */
+  /** The first node (lowest start) overlapping [qs, ql], or 0. The way down is kept for a remove() of it. */
   firstHL(qsHi: number, qsLo: number, qlHi: number, qlLo: number): number {
+    this.pathVersion = this.version;
+    this.pathNode = -1;
+    this.pathLen = 0;
     let t = this.root;
     while (t) {
+      this.pathLen = this.pathPush(this.pathLen, t);
       const a = this.left[t]!;
       if (a && (this.mHi[a]! > qsHi || (this.mHi[a] === qsHi && this.mLo[a]! >= qsLo))) { t = a; continue; }
       const sh = this.sHi[t]!;
       if (sh > qlHi || (sh === qlHi && this.sLo[t]! > qlLo)) return 0;
       const lh = this.lHi[t]!;
-      if (lh > qsHi || (lh === qsHi && this.lLo[t]! >= qsLo)) return t;
+      if (lh > qsHi || (lh === qsHi && this.lLo[t]! >= qsLo)) return (this.pathNode = t);
       t = this.right[t]!;
       if (t && !(this.mHi[t]! > qsHi || (this.mHi[t] === qsHi && this.mLo[t]! >= qsLo))) return 0;
     }
@@ -213,6 +310,21 @@ export class IntervalTree {
       t = this.right[t]!;
     }
     return 0;
+  }
+
+  /** The treap's invariants (key order, heap order of priorities, subtree maxima): a description of the first broken one, or ''. */
+  validate(): string {
+    const walk = (t: number, lo: number, hi: number): string => {
+      if (!t) return '';
+      if (lo && !this.before(lo, t)) return `node ${t} out of order`;
+      if (hi && !this.before(t, hi)) return `node ${t} out of order`;
+      for (const c of [this.left[t]!, this.right[t]!]) if (c && this.prio[c]! > this.prio[t]!) return `node ${c} above its parent's priority`;
+      const m = [this.mHi[t], this.mLo[t]];
+      this.pull(t);
+      if (m[0] !== this.mHi[t] || m[1] !== this.mLo[t]) return `node ${t} has a stale maximum`;
+      return walk(this.left[t]!, lo, t) || walk(this.right[t]!, t, hi);
+    };
+    return walk(this.root, 0, 0);
   }
 
   /** Every node overlapping [qs, ql], in start order. */

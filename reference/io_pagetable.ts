@@ -125,7 +125,8 @@ export class IoPageTable {
     const last = iova + length - 1n;
     if (last > ULONG_MAX) return -EOVERFLOW;
     if (!this.reserved.empty && overlapsHL(this.reserved, iova, last)) return -EINVAL;
-    if (overlapsHL(this.areas, iova, last)) return -EEXIST;
+    // Areas never overlap, so the key probe answers; an insert at iova reuses its descent.
+    if (this.areas.probeDisjointHL(hi32(iova), lo32(iova), hi32(last), lo32(last))) return -EEXIST;
     return 0;
   }
 

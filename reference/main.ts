@@ -35,7 +35,7 @@ const IOMMUFD_CMD_BASE = Number(loadSpec().constants.get('IOMMUFD_CMD_BASE')!.va
 /** Pages are charged to the user (0) or to the process (1), per IOMMU_OPTION_RLIMIT_MODE. */
 export const enum AccountMode { USER = 0, MM = 1 }
 
-interface IoctlOp { def: IoctlDef; request: number; size: number; minSize: number; layout: Layout; execute: Handler; scratch?: Scratch }
+interface IoctlOp { def: IoctlDef; request: number; size: number; minSize: number; layout: Layout; execute: Handler; spare?: Ucmd }
 
 const HANDLERS: Record<string, Handler> = {
   ...objectHandlers, ...ioasHandlers, ...rangesHandlers, ...processHandlers, ...optionHandlers, ...testHandlers, ...vfioIoasHandlers,
@@ -64,8 +64,6 @@ export class IommufdCtx {
   readonly objects: ObjectTable;
   accountMode: AccountMode;
   vfioIoas?: IoasObject;
-  private readonly u32buf = new Uint8Array(4);
-  private readonly u32view = new DataView(this.u32buf.buffer);
 
   constructor(readonly fail: FailNth, vfioContainer = false) {
     this.objects = new ObjectTable(fail);
@@ -77,19 +75,17 @@ export class IommufdCtx {
   ioctl(task: Task, request: number, arg: number, files?: FileTable): number {
     const index = (request & 0xff) - IOMMUFD_CMD_BASE;
     if (index < 0 || index >= OPS.length) return vfioIoctl(this, task, request, arg);
-    if (task.mm.copyFrom(arg, this.u32buf) < 0) return -EFAULT;
-    const userSize = this.u32view.getUint32(0, true);
+    const userSize = task.mm.readU32(arg);
+    if (userSize < 0) return -EFAULT;
     const entry = OPS[index];
     // The kernel answers ENOIOCTLCMD, which the VFS turns into ENOTTY.
     if (!entry || entry.request !== request) return -ENOTTY;
     if (userSize < entry.minSize) return -EINVAL;
-    const scratch = takeScratch(entry);
-    const cmd = scratch.cmd;
-    const rc = copyStructFromUser(task, cmd, arg, userSize);
-    if (rc) return rc;
-    const ucmd = new Ucmd(this, task, arg, userSize, cmd, entry.layout, files, scratch.dv);
+    const ucmd = takeUcmd(entry).begin(this, task, arg, userSize, files);
+    const rc = copyStructFromUser(task, ucmd.cmd, arg, userSize);
+    if (rc) { entry.spare = ucmd; return rc; }
     const ret = entry.execute(ucmd);
-    entry.scratch = scratch;
+    entry.spare = ucmd;
     if (ucmd.newObj) {
       if (ret < 0) this.objects.abort(ucmd.newObj);
       else this.objects.finalize(ucmd.newObj);
@@ -113,14 +109,12 @@ export class IommufdCtx {
   }
 }
 
-/** The op's kernel copy of the command, zeroed: reused between calls (a nested call of the same op gets its own). */
-interface Scratch { cmd: Uint8Array; dv: DataView }
-function takeScratch(entry: IoctlOp): Scratch {
-  const b = entry.scratch;
-  if (!b) { const cmd = new Uint8Array(entry.size); return { cmd, dv: new DataView(cmd.buffer) }; }
-  entry.scratch = undefined;
-  b.cmd.fill(0);
-  return b;
+/** The op's Ucmd (its kernel copy of the command), reused between calls; a nested call of the same op gets its own. */
+function takeUcmd(entry: IoctlOp): Ucmd {
+  const u = entry.spare;
+  if (!u) return new Ucmd(new Uint8Array(entry.size), entry.layout);
+  entry.spare = undefined;
+  return u;
 }
 
 /** copy_struct_from_user: a longer caller struct must have a zero tail (else E2BIG); a shorter one is zero-extended. */
@@ -129,5 +123,5 @@ function copyStructFromUser(task: Task, dst: Uint8Array, src: number, usize: num
     const z = task.mm.checkZeroed(src + dst.length, usize - dst.length);
     if (z <= 0) return z < 0 ? z : -E2BIG;
   }
-  return task.mm.copyFrom(src, dst.subarray(0, Math.min(usize, dst.length))) < 0 ? -EFAULT : 0;
+  return task.mm.copyFrom(src, dst, Math.min(usize, dst.length)) < 0 ? -EFAULT : 0;
 }

@@ -22,36 +22,48 @@ export function layoutOf(def: StructDef): Layout {
 export class Ucmd {
   readonly dv: DataView;
   /** Object created by this call: finalized on success, aborted on failure (iommufd_fops_ioctl). */
-  newObj?: IommufdObject;
+  newObj?: IommufdObject = undefined;
+  ctx!: IommufdCtx;
+  /** The task making the call: its memory holds every user pointer. */
+  task!: Task;
+  /** User address of the argument. */
+  ubuffer = 0;
+  /** The size the caller declared in the leading u32. */
+  userSize = 0;
+  /** The caller's file table, for ioctls that take a file descriptor. */
+  files?: FileTable = undefined;
 
   constructor(
-    readonly ctx: IommufdCtx,
-    /** The task making the call: its memory holds every user pointer. */
-    readonly task: Task,
-    /** User address of the argument. */
-    readonly ubuffer: number,
-    /** The size the caller declared in the leading u32. */
-    readonly userSize: number,
     /** The kernel copy: sizeof(struct), zero-extended past userSize. */
     readonly cmd: Uint8Array,
     readonly f: Layout,
-    /** The caller's file table, for ioctls that take a file descriptor. */
-    readonly files?: FileTable,
-    dv?: DataView,
   ) {
-    this.dv = dv ?? new DataView(cmd.buffer, cmd.byteOffset, cmd.byteLength);
+    this.dv = new DataView(cmd.buffer, cmd.byteOffset, cmd.byteLength);
+  }
+
+  /** Starts a call: the command is zeroed for the copy-in; the op's Ucmd is reused between calls. */
+  begin(ctx: IommufdCtx, task: Task, ubuffer: number, userSize: number, files?: FileTable): this {
+    this.cmd.fill(0);
+    this.ctx = ctx; this.task = task; this.ubuffer = ubuffer; this.userSize = userSize; this.files = files;
+    this.newObj = undefined;
+    return this;
   }
 
   u16(field: string): number { return this.dv.getUint16(this.f[field]!, true); }
   u32(field: string): number { return this.dv.getUint32(this.f[field]!, true); }
   s32(field: string): number { return this.dv.getInt32(this.f[field]!, true); }
   u64(field: string): bigint { return this.dv.getBigUint64(this.f[field]!, true); }
+  /** A u64 field as a JS number when it is below 2^53 (exact), else -1: the cheap form for the common case. */
+  u64n(field: string): number {
+    const o = this.f[field]!;
+    const hi = this.dv.getUint32(o + 4, true);
+    return hi < 0x20_0000 ? hi * 0x1_0000_0000 + this.dv.getUint32(o, true) : -1;
+  }
   setU32(field: string, v: number): void { this.dv.setUint32(this.f[field]!, v, true); }
   setU64(field: string, v: bigint): void { this.dv.setBigUint64(this.f[field]!, v, true); }
 
   /** iommufd_ucmd_respond: copies the command back, never past the caller's size. */
   respond(size = this.cmd.length): number {
-    const n = Math.min(size, this.userSize);
-    return this.task.mm.copyTo(this.ubuffer, this.cmd.subarray(0, n)) < 0 ? -EFAULT : 0;
+    return this.task.mm.copyTo(this.ubuffer, this.cmd, Math.min(size, this.userSize)) < 0 ? -EFAULT : 0;
   }
 }

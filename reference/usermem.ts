@@ -43,6 +43,8 @@ export class Backing {
 export interface Vma { start: number; end: number; prot: number; backing: Backing; offset: number; anon: boolean }
 
 const isPageAligned = (n: number) => n % PAGE_SIZE === 0;
+/** Copies up to this many bytes go byte by byte: cheaper than a subarray view for an ioctl struct. */
+const SMALL = 64;
 
 export class AddressSpace {
   /** Sorted by start, non-overlapping; lookups are binary searches. */
@@ -175,24 +177,41 @@ export class AddressSpace {
     return v.backing.page(Math.floor(fileOff / PAGE_SIZE), create) ?? null;
   }
 
-  /** copy_from_user: 0 or -EFAULT. */
-  copyFrom(addr: number, dst: Uint8Array): number {
-    const one = this.onePage(addr, dst.length, PROT_READ, false);
+  /** copy_from_user of len bytes (all of dst by default): 0 or -EFAULT. */
+  copyFrom(addr: number, dst: Uint8Array, len = dst.length): number {
+    const one = this.onePage(addr, len, PROT_READ, false);
     if (one !== undefined) {
-      if (one) dst.set(one.subarray(this.oneOff, this.oneOff + dst.length)); else dst.fill(0);
+      if (!one) dst.fill(0, 0, len);
+      else if (len <= SMALL) for (let i = 0, o = this.oneOff; i < len; i++) dst[i] = one[o + i]!;
+      else dst.set(one.subarray(this.oneOff, this.oneOff + len));
       return 0;
     }
-    return this.walk(addr, dst.length, PROT_READ, false, (p, off, n, pos) => {
+    return this.walk(addr, len, PROT_READ, false, (p, off, n, pos) => {
       if (p) dst.set(p.subarray(off, off + n), pos); else dst.fill(0, pos, pos + n);
     });
   }
 
-  /** copy_to_user: 0 or -EFAULT (bytes before the fault may already be written, as in the kernel). */
-  copyTo(addr: number, src: Uint8Array): number {
-    const one = this.onePage(addr, src.length, PROT_WRITE, true);
-    if (one) { one.set(src, this.oneOff); return 0; }
-    return this.walk(addr, src.length, PROT_WRITE, true, (p, off, n, pos) => { p!.set(src.subarray(pos, pos + n), off); });
+  /** copy_to_user of len bytes (all of src by default): 0 or -EFAULT (bytes before the fault may already be written, as in the kernel). */
+  copyTo(addr: number, src: Uint8Array, len = src.length): number {
+    const one = this.onePage(addr, len, PROT_WRITE, true);
+    if (one) {
+      if (len <= SMALL) for (let i = 0, o = this.oneOff; i < len; i++) one[o + i] = src[i]!;
+      else one.set(len === src.length ? src : src.subarray(0, len), this.oneOff);
+      return 0;
+    }
+    return this.walk(addr, len, PROT_WRITE, true, (p, off, n, pos) => { p!.set(src.subarray(pos, pos + n), off); });
   }
+
+  /** get_user of a little-endian u32: the value, or -EFAULT. */
+  readU32(addr: number): number {
+    const one = this.onePage(addr, 4, PROT_READ, false);
+    if (one === undefined) return this.copyFrom(addr, this.u32buf) < 0 ? -EFAULT : this.u32view.getUint32(0, true);
+    if (!one) return 0;
+    const o = this.oneOff;
+    return (one[o]! | one[o + 1]! << 8 | one[o + 2]! << 16) + one[o + 3]! * 0x100_0000;
+  }
+  private readonly u32buf = new Uint8Array(4);
+  private readonly u32view = new DataView(this.u32buf.buffer);
 
   /** check_zeroed_user: 1 if all len bytes are zero, 0 at the first non-zero one, -EFAULT if a fault comes first. */
   checkZeroed(addr: number, len: number): number {

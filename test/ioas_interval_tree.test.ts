@@ -65,6 +65,7 @@ test('interval tree agrees with a naive list: insert, remove, ordered overlaps, 
         assert.deepEqual([...t.spans(qs, ql)], modelSpans([...m.values()], qs, ql));
       }
       assert.equal(t.size, m.size);
+      assert.equal(t.validate(), '');
     }
     for (const [id, [s, l]] of m) { assert.equal(t.start(id), s); assert.equal(t.last(id), l); }
   }), { numRuns: 300 });
@@ -89,4 +90,35 @@ test('a large tree stays balanced: 100k inserts and removals in random order', (
   for (const id of ids) t.remove(id);
   assert.equal(t.size, 0);
   assert.ok(t.empty);
+});
+
+test('disjoint use: probeDisjoint answers the overlap and the insert it allows reuses its path; a remove reuses first()', () => {
+  // Ranges of 1..3 slots over 64 slots of 2^32 + k * 4096: the layout of IOAS areas, carries included.
+  const slot = (k: number) => (1n << 32n) - 8192n + BigInt(k) * 4096n;
+  const dop = fc.oneof(
+    fc.record({ kind: fc.constant('map' as const), at: fc.nat(63), n: fc.integer({ min: 1, max: 3 }) }),
+    fc.record({ kind: fc.constant('unmap' as const), at: fc.nat(63) }),
+  );
+  fc.assert(fc.property(fc.array(dop, { maxLength: 120 }), (ops) => {
+    const t = new IntervalTree(2);
+    const m: Model = new Map();
+    for (const o of ops) {
+      if (o.kind === 'map') {
+        const s = slot(o.at), l = slot(o.at + o.n) - 1n;
+        const hit = t.probeDisjointHL(Number(s >> 32n), Number(s & 0xffffffffn), Number(l >> 32n), Number(l & 0xffffffffn));
+        const want = modelOverlaps(m, s, l);
+        assert.equal(hit !== 0, want.length > 0);
+        if (hit) assert.ok(want.includes(hit));
+        else m.set(t.insert(s, l), [s, l]);
+      } else {
+        const s = slot(o.at);
+        const id = t.first(s, s);
+        assert.equal(id, modelOverlaps(m, s, s)[0] ?? 0);
+        if (id) { t.remove(id); m.delete(id); }
+      }
+      assert.equal(t.validate(), '');
+      assert.equal(t.size, m.size);
+    }
+    assert.deepEqual([...t.overlaps(0n, U64_MAX)], modelOverlaps(m, 0n, U64_MAX));
+  }), { numRuns: 300 });
 });
