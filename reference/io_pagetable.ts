@@ -7,6 +7,7 @@
 import { EADDRINUSE, EBUSY, EDEADLK, EEXIST, EINVAL, ENOENT, ENOMEM, ENOSPC, EOVERFLOW, EPERM } from './errno.ts';
 import type { FailNth } from './fail.ts';
 import { IntervalTree, hi32, lo32, spansOf, u64 } from './interval_tree.ts';
+import { U32_MAX, addHL, lastHL, ltHL, spanHL } from './u64.ts';
 import { IoptPages, checkWritable } from './pages.ts';
 import { PAGE_SIZE } from './usermem.ts';
 
@@ -34,8 +35,26 @@ export interface IoptAccess {
   unmap(iova: bigint, length: bigint): void;
 }
 
-/** One slice of pages to map: iopt_pages_list. */
-export interface PagesSlice { pages: IoptPages; startByte: bigint; length: bigint }
+/**
+ * One slice of pages to map (an iopt_pages_list entry), in numbers: its
+ * first and last page index in the pages, its byte offset into the first
+ * page, and its length as u32 halves.
+ */
+export interface PagesSlice { pages: IoptPages; index: number; lastIndex: number; offset: number; lenHi: number; lenLo: number }
+
+/** The slice of pages that starts startByte bytes into them and is length bytes long (length > 0). */
+export function pagesSlice(pages: IoptPages, startByte: bigint, length: bigint): PagesSlice {
+  return {
+    pages, index: Number(startByte / PAGE), lastIndex: Number((startByte + length - 1n) / PAGE),
+    offset: Number(startByte % PAGE), lenHi: hi32(length), lenLo: lo32(length),
+  };
+}
+
+/** The slice of a new pages object: offset bytes into its first page, nHi:nLo bytes long (not 0). */
+export function firstSlice(pages: IoptPages, offset: number, nHi: number, nLo: number): PagesSlice {
+  // (offset + length - 1) / PAGE_SIZE, with 2^32 / PAGE_SIZE pages per unit of the upper half.
+  return { pages, index: 0, lastIndex: nHi * (2 ** 32 / PAGE_SIZE) + Math.floor((nLo + offset - 1) / PAGE_SIZE), offset, lenHi: nHi, lenLo: nLo };
+}
 
 const overlapsHL = (t: IntervalTree, s: bigint, l: bigint) => t.first(s, l) !== 0;
 
@@ -92,20 +111,21 @@ export class IoPageTable {
     yield* this.areas.overlaps(0n, ULONG_MAX);
   }
 
-  /** iopt_insert_area: checks, then the area enters the tree with no pages yet. Returns the id or -errno. */
-  private insertArea(s: PagesSlice, iova: bigint, prot: number): number {
+  /**
+   * iopt_insert_area: checks, then [iova, last] (halves) enters the tree
+   * with no pages yet. Returns the id or -errno. (The kernel also checks that
+   * the slice's last byte fits in a u64: a slice lies inside its pages, so here it always does.)
+   */
+  private insertArea(s: PagesSlice, iHi: number, iLo: number, lHi: number, lLo: number, prot: number): number {
     if (checkWritable(s.pages, (prot & IOMMU_WRITE) !== 0)) return -EPERM;
-    const offset = Number(s.startByte % PAGE);
-    if (offset & (this.iovaAlignment - 1)) return -EINVAL;
-    const last = iova + s.length - 1n;
-    if (last > ULONG_MAX) return -EOVERFLOW;
-    if (s.startByte + s.length - 1n > ULONG_MAX) return -EOVERFLOW;
-    const id = this.areas.insertHL(hi32(iova), lo32(iova), hi32(last), lo32(last));
+    if (s.offset & (this.iovaAlignment - 1)) return -EINVAL;
+    if (lHi > U32_MAX) return -EOVERFLOW;
+    const id = this.areas.insertHL(iHi, iLo, lHi, lLo);
     this.growAreas(id);
     this.aPages[id] = undefined;
-    this.aIndex[id] = Number(s.startByte / PAGE);
-    this.aLastIndex[id] = Number((s.startByte + s.length - 1n) / PAGE);
-    this.aOffset[id] = offset;
+    this.aIndex[id] = s.index;
+    this.aLastIndex[id] = s.lastIndex;
+    this.aOffset[id] = s.offset;
     this.aProt[id] = prot;
     this.aAccesses[id] = 0;
     this.aFilled[id] = 0;
@@ -119,14 +139,19 @@ export class IoPageTable {
 
   // --- mapping ------------------------------------------------------------
 
-  /** iopt_check_iova: a fixed IOVA must be aligned, not reserved and not mapped. */
-  checkIova(iova: bigint, length: bigint): number {
-    if (iova & BigInt(this.iovaAlignment - 1)) return -EINVAL;
-    const last = iova + length - 1n;
-    if (last > ULONG_MAX) return -EOVERFLOW;
-    if (!this.reserved.empty && overlapsHL(this.reserved, iova, last)) return -EINVAL;
-    // Areas never overlap, so the key probe answers; an insert at iova reuses its descent.
-    if (this.areas.probeDisjointHL(hi32(iova), lo32(iova), hi32(last), lo32(last))) return -EEXIST;
+  /** Scratch for the last byte of a range, as halves (see lastHL). */
+  private readonly q = [0, 0];
+
+  /** iopt_check_iova: a fixed IOVA (halves) must be aligned, not reserved and not mapped; the range's last byte is left in q. */
+  private checkIova(iHi: number, iLo: number, nHi: number, nLo: number): number {
+    // The alignment never exceeds PAGE_SIZE, so the lower half decides.
+    if (iLo & (this.iovaAlignment - 1)) return -EINVAL;
+    const q = this.q;
+    lastHL(q, iHi, iLo, nHi, nLo);
+    if (q[0]! > U32_MAX) return -EOVERFLOW;
+    if (!this.reserved.empty && this.reserved.firstHL(iHi, iLo, q[0]!, q[1]!)) return -EINVAL;
+    // Areas never overlap, so the key probe answers; the insert at iova reuses its descent.
+    if (this.areas.probeDisjointHL(iHi, iLo, q[0]!, q[1]!)) return -EEXIST;
     return 0;
   }
 
@@ -158,39 +183,52 @@ export class IoPageTable {
     return -ENOSPC;
   }
 
-  /**
-   * iopt_map_pages: areas for each slice at consecutive IOVAs from *iova (or
-   * an allocated one), filled into every domain. Takes the slices' page
-   * references on success only. Returns the IOVA or -errno.
-   */
-  mapPages(list: PagesSlice[], length: bigint, iova: bigint, prot: number, allocIova: boolean): bigint | number {
+  /** The checks of iopt_map_pages before it places the IOVA: one allocation per slice, then the length. */
+  private mapPrologue(list: PagesSlice[], nHi: number, nLo: number): number {
     for (let i = 0; i < list.length; i++) if (this.fail.shouldFail()) return -ENOMEM;
-    if ((length & BigInt(this.iovaAlignment - 1)) || !length) return -EINVAL;
-    if (allocIova) {
-      const first = list[0]!;
-      const got = this.allocIova(first.pages.startAddr(first.startByte), length);
-      if (typeof got === 'number') return got;
-      iova = got;
-    } else {
-      const rc = this.checkIova(iova, length);
-      if (rc) return rc;
-    }
+    if ((nLo & (this.iovaAlignment - 1)) || (nHi === 0 && nLo === 0)) return -EINVAL;
+    return 0;
+  }
+
+  /**
+   * iopt_map_pages at a fixed IOVA: areas for each slice at consecutive
+   * IOVAs from iHi:iLo, nHi:nLo bytes in all, filled into every domain.
+   * Takes the slices' page references on success only. Returns 0 or -errno.
+   */
+  mapPagesAt(list: PagesSlice[], nHi: number, nLo: number, iHi: number, iLo: number, prot: number): number {
+    return this.mapPrologue(list, nHi, nLo) || this.checkIova(iHi, iLo, nHi, nLo) || this.insertAreas(list, iHi, iLo, prot);
+  }
+
+  /** iopt_map_pages at an IOVA it allocates (iopt_alloc_iova): the IOVA or -errno. */
+  mapPagesAnywhere(list: PagesSlice[], nHi: number, nLo: number, prot: number): bigint | number {
+    const rc = this.mapPrologue(list, nHi, nLo);
+    if (rc) return rc;
+    const first = list[0]!;
+    const iova = this.allocIova(first.pages.startAddr(BigInt(first.index) * PAGE + BigInt(first.offset)), u64(nHi, nLo));
+    if (typeof iova === 'number') return iova;
+    return this.insertAreas(list, hi32(iova), lo32(iova), prot) || iova;
+  }
+
+  /** The areas of the slices, placed one after the other from iHi:iLo and filled into the domains; all or nothing. */
+  private insertAreas(list: PagesSlice[], iHi: number, iLo: number, prot: number): number {
     const ids: number[] = [];
+    const q = this.q;
     let rc = 0;
-    let at = iova;
     for (const s of list) {
-      const id = this.insertArea(s, at, prot);
+      lastHL(q, iHi, iLo, s.lenHi, s.lenLo);
+      const id = this.insertArea(s, iHi, iLo, q[0]!, q[1]!, prot);
       if (id < 0) { rc = id; break; }
       ids.push(id);
-      at += s.length;
+      addHL(q, q[0]!, q[1]!, 0, 1);
+      iHi = q[0]!; iLo = q[1]!;
     }
     if (!rc) rc = this.fillAll(ids, list);
     if (rc) {
       for (const id of ids) this.removeArea(id);
       return rc;
     }
-    ids.forEach((id, i) => { this.aPages[id] = list[i]!.pages; });
-    return iova;
+    for (let i = 0; i < ids.length; i++) this.aPages[ids[i]!] = list[i]!.pages;
+    return 0;
   }
 
   /** iopt_fill_domains_pages: every new area into the domains; all or nothing. */
@@ -228,7 +266,7 @@ export class IoPageTable {
       if (this.fail.shouldFail()) return -ENOMEM;
       const pages = this.aPages[id]!;
       pages.kref++;
-      list.push({ pages, startByte: this.startByte(id, cur), length: end - cur + 1n });
+      list.push(pagesSlice(pages, this.startByte(id, cur), end - cur + 1n));
       return 0;
     });
     if (rc) { putPagesList(list); return rc; }
@@ -260,31 +298,41 @@ export class IoPageTable {
    * the range cuts is -ENOENT (areas before it are already gone); accesses
    * are told to let go of an area first. unmapped counts the bytes removed.
    */
-  unmapRange(start: bigint, last: bigint): { rc: number; unmapped: bigint } {
-    let unmapped = 0n;
+  unmapRange(sHi: number, sLo: number, lHi: number, lLo: number): number {
+    this.unmappedHi = 0; this.unmappedLo = 0;
     let tries = 0;
-    const t = this.areas;
+    const t = this.areas, q = this.q;
     for (;;) {
-      const id = t.first(start, last);
+      const id = t.firstHL(sHi, sLo, lHi, lLo);
       if (!id) break;
-      if (!this.aPages[id]) return { rc: -EBUSY, unmapped };
-      const first = t.start(id), al = t.last(id);
-      if (first < start || al > last) return { rc: -ENOENT, unmapped };
+      if (!this.aPages[id]) return -EBUSY;
+      const fHi = t.startHi(id), fLo = t.startLo(id), aHi = t.lastHi(id), aLo = t.lastLo(id);
+      if (ltHL(fHi, fLo, sHi, sLo) || ltHL(lHi, lLo, aHi, aLo)) return -ENOENT;
       if (this.aAccesses[id]) {
         // The kernel retries after the unmap callbacks; accesses that never let go end in EDEADLOCK.
-        if (++tries > 100) return { rc: -EDEADLK, unmapped };
-        start = first;
-        for (const a of [...this.accesses]) a.unmap(first, al - first + 1n);
+        if (++tries > 100) return -EDEADLK;
+        sHi = fHi; sLo = fLo;
+        const first = u64(fHi, fLo), len = u64(aHi, aLo) - first + 1n;
+        for (const a of [...this.accesses]) a.unmap(first, len);
         continue;
       }
       tries = 0;
       this.destroyArea(id);
-      unmapped += al - first + 1n;
-      if (al >= last) break;
-      start = al + 1n;
+      // unmapped += last - first + 1, wrapping as an unsigned long does.
+      spanHL(q, fHi, fLo, aHi, aLo);
+      addHL(q, q[0]!, q[1]!, this.unmappedHi, this.unmappedLo);
+      this.unmappedHi = q[0]! % 2 ** 32; this.unmappedLo = q[1]!;
+      if (!ltHL(aHi, aLo, lHi, lLo)) break;
+      addHL(q, aHi, aLo, 0, 1);
+      sHi = q[0]!; sLo = q[1]!;
     }
-    return { rc: 0, unmapped };
+    return 0;
   }
+
+  /** Bytes the last unmap removed (its *unmapped), as halves. */
+  unmappedHi = 0;
+  unmappedLo = 0;
+  get unmapped(): bigint { return u64(this.unmappedHi, this.unmappedLo); }
 
   private destroyArea(id: number): void {
     const pages = this.aPages[id]!;
@@ -293,16 +341,17 @@ export class IoPageTable {
     pages.kref--;
   }
 
-  /** iopt_unmap_iova: the superset rule over [iova, iova + length). */
-  unmapIova(iova: bigint, length: bigint): { rc: number; unmapped: bigint } {
-    if (!length) return { rc: -EINVAL, unmapped: 0n };
-    const last = iova + length - 1n;
-    if (last > ULONG_MAX) return { rc: -EOVERFLOW, unmapped: 0n };
-    return this.unmapRange(iova, last);
+  /** iopt_unmap_iova: the superset rule over [iova, iova + length) (halves). 0 or -errno; see unmapped. */
+  unmapIova(iHi: number, iLo: number, nHi: number, nLo: number): number {
+    this.unmappedHi = 0; this.unmappedLo = 0;
+    if (nHi === 0 && nLo === 0) return -EINVAL;
+    lastHL(this.q, iHi, iLo, nHi, nLo);
+    if (this.q[0]! > U32_MAX) return -EOVERFLOW;
+    return this.unmapRange(iHi, iLo, this.q[0]!, this.q[1]!);
   }
 
-  unmapAll(): { rc: number; unmapped: bigint } {
-    return this.unmapRange(0n, ULONG_MAX);
+  unmapAll(): number {
+    return this.unmapRange(0, 0, U32_MAX, U32_MAX);
   }
 
   // --- reserved and allowed ranges -----------------------------------------
@@ -466,10 +515,11 @@ export class IoPageTable {
     if (this.aAccesses[id]) return -EINVAL;
     if (this.aFilled[id] && !this.disableLargePages) return -EINVAL;
     const prot = this.aProt[id]!, filled = this.aFilled[id]!;
-    const lhs: PagesSlice = { pages, startByte: this.startByte(id, start), length: next - start };
-    const rhs: PagesSlice = { pages, startByte: this.startByte(id, next), length: last - next + 1n };
+    const lhs = pagesSlice(pages, this.startByte(id, start), next - start);
+    const rhs = pagesSlice(pages, this.startByte(id, next), last - next + 1n);
     this.removeArea(id);
-    const l = this.insertArea(lhs, start, prot), r = this.insertArea(rhs, next, prot);
+    const l = this.insertArea(lhs, hi32(start), lo32(start), hi32(iova), lo32(iova), prot);
+    const r = this.insertArea(rhs, hi32(next), lo32(next), hi32(last), lo32(last), prot);
     this.aPages[l] = pages; this.aPages[r] = pages;
     pages.kref++;
     if (filled) {

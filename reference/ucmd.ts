@@ -41,9 +41,9 @@ export class Ucmd {
     this.dv = new DataView(cmd.buffer, cmd.byteOffset, cmd.byteLength);
   }
 
-  /** Starts a call: the command is zeroed for the copy-in; the op's Ucmd is reused between calls. */
+  /** Starts a call; the op's Ucmd is reused between calls. The copy-in overwrites the command up to userSize: only the rest is zeroed. */
   begin(ctx: IommufdCtx, task: Task, ubuffer: number, userSize: number, files?: FileTable): this {
-    this.cmd.fill(0);
+    if (userSize < this.cmd.length) this.cmd.fill(0, userSize);
     this.ctx = ctx; this.task = task; this.ubuffer = ubuffer; this.userSize = userSize; this.files = files;
     this.newObj = undefined;
     return this;
@@ -53,14 +53,15 @@ export class Ucmd {
   u32(field: string): number { return this.dv.getUint32(this.f[field]!, true); }
   s32(field: string): number { return this.dv.getInt32(this.f[field]!, true); }
   u64(field: string): bigint { return this.dv.getBigUint64(this.f[field]!, true); }
-  /** A u64 field as a JS number when it is below 2^53 (exact), else -1: the cheap form for the common case. */
-  u64n(field: string): number {
-    const o = this.f[field]!;
-    const hi = this.dv.getUint32(o + 4, true);
-    return hi < 0x20_0000 ? hi * 0x1_0000_0000 + this.dv.getUint32(o, true) : -1;
-  }
+  /** The upper and lower halves of a u64 field: hot paths compute with them instead of a bigint (see u64.ts). */
+  hi(field: string): number { return this.dv.getUint32(this.f[field]! + 4, true); }
+  lo(field: string): number { return this.dv.getUint32(this.f[field]!, true); }
   setU32(field: string, v: number): void { this.dv.setUint32(this.f[field]!, v, true); }
   setU64(field: string, v: bigint): void { this.dv.setBigUint64(this.f[field]!, v, true); }
+  setHL(field: string, hi: number, lo: number): void {
+    this.dv.setUint32(this.f[field]!, lo, true);
+    this.dv.setUint32(this.f[field]! + 4, hi, true);
+  }
 
   /** iommufd_ucmd_respond: copies the command back, never past the caller's size. */
   respond(size = this.cmd.length): number {

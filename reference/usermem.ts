@@ -12,6 +12,9 @@ export const PAGE_SIZE = 4096;
 export const TASK_SIZE = 2 ** 47 - PAGE_SIZE;
 const MMAP_BASE = 2 ** 40;
 
+/** Bumped by every change of a mapping or a file size: it invalidates each address space's page cache. */
+let layoutEpoch = 0;
+
 /** Memory a mapping shows: anonymous memory or a memfd-like file. Pages are allocated on first write. */
 export class Backing {
   readonly pages = new Map<number, Uint8Array>();
@@ -31,6 +34,7 @@ export class Backing {
   }
 
   truncate(size: number): void {
+    layoutEpoch++;
     const keep = Math.ceil(size / PAGE_SIZE);
     for (const i of this.pages.keys()) if (i >= keep) this.pages.delete(i);
     const tail = this.pages.get(Math.floor(size / PAGE_SIZE));
@@ -95,6 +99,7 @@ export class AddressSpace {
   }
 
   private insert(v: Vma): void {
+    layoutEpoch++;
     let lo = 0, hi = this.vmas.length;
     while (lo < hi) { const mid = (lo + hi) >> 1; if (this.vmas[mid]!.start < v.start) lo = mid + 1; else hi = mid; }
     this.vmas.splice(lo, 0, v);
@@ -114,6 +119,7 @@ export class AddressSpace {
       if (v.end > end) out.push({ ...v, start: end, offset: v.offset + (end - v.start) });
     }
     this.vmas = out;
+    layoutEpoch++;
   }
 
   munmap(addr: number, length: number): number {
@@ -161,6 +167,11 @@ export class AddressSpace {
 
   /** Offset in its page of the last onePage() hit. */
   private oneOff = 0;
+  /** The last whole page onePage() found (an ioctl argument is read and written back in one): its user address, bytes and protection. */
+  private cBase = -1;
+  private cPage: Uint8Array | undefined;
+  private cProt = 0;
+  private cEpoch = -1;
 
   /**
    * The page holding all of [addr, addr + len) with prot when one page does
@@ -168,13 +179,23 @@ export class AddressSpace {
    * undefined to take the general walk. The offset is left in oneOff.
    */
   private onePage(addr: number, len: number, prot: number, create: boolean): Uint8Array | null | undefined {
+    const off = addr % PAGE_SIZE;
+    if (addr - off === this.cBase && this.cEpoch === layoutEpoch && off + len <= PAGE_SIZE && (this.cProt & prot) === prot) {
+      this.oneOff = off;
+      return this.cPage;
+    }
     const v = this.vmaAt(addr);
     if (!v || (v.prot & prot) !== prot || addr + len > v.end) return undefined;
     const fileOff = v.offset + (addr - v.start);
-    const off = fileOff % PAGE_SIZE;
-    if (off + len > PAGE_SIZE || fileOff + len > v.backing.size) return undefined;
-    this.oneOff = off;
-    return v.backing.page(Math.floor(fileOff / PAGE_SIZE), create) ?? null;
+    const inPage = fileOff % PAGE_SIZE;
+    if (inPage + len > PAGE_SIZE || fileOff + len > v.backing.size) return undefined;
+    this.oneOff = inPage;
+    const page = v.backing.page(Math.floor(fileOff / PAGE_SIZE), create);
+    if (!page) return null;
+    if (fileOff - inPage + PAGE_SIZE <= v.backing.size) {
+      this.cBase = addr - inPage; this.cPage = page; this.cProt = v.prot; this.cEpoch = layoutEpoch;
+    }
+    return page;
   }
 
   /** copy_from_user of len bytes (all of dst by default): 0 or -EFAULT. */

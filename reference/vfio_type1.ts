@@ -5,6 +5,7 @@ import { loadSpec } from '../harness/spec/load.ts';
 import type { IoctlDef } from '../harness/spec/types.ts';
 import { EFAULT, EINVAL, ENODEV } from './errno.ts';
 import { ULONG_MAX } from './io_pagetable.ts';
+import { hi32, lo32 } from './interval_tree.ts';
 import { fixedMapFlags, mapUser, type IoasObject } from './ioas.ts';
 import type { IommufdCtx } from './main.ts';
 import type { Task } from './task.ts';
@@ -115,8 +116,9 @@ export function mapDma(ctx: IommufdCtx, task: Task, def: IoctlDef, arg: number):
   if (dv.getUint32(MAP['argsz']!, true) < def.minSize || flags & ~(MAP_READ | MAP_WRITE)) return -EINVAL;
   const ioas = ctx.vfioIoas;
   if (!ioas) return -ENODEV;
-  const rc = mapUser(ctx, task, ioas, dv.getBigUint64(MAP['vaddr']!, true), dv.getBigUint64(MAP['size']!, true),
-    dv.getBigUint64(MAP['iova']!, true), fixedMapFlags((flags & MAP_READ) !== 0, (flags & MAP_WRITE) !== 0));
+  const hl = (field: string): [number, number] => [dv.getUint32(MAP[field]! + 4, true), dv.getUint32(MAP[field]!, true)];
+  const rc = mapUser(ctx, task, ioas, ...hl('vaddr'), ...hl('size'), ...hl('iova'),
+    fixedMapFlags((flags & MAP_READ) !== 0, (flags & MAP_WRITE) !== 0));
   return typeof rc === 'number' ? rc : 0;
 }
 
@@ -129,10 +131,10 @@ export function unmapDma(ctx: IommufdCtx, task: Task, def: IoctlDef, arg: number
   const ioas = ctx.vfioIoas;
   if (!ioas) return -ENODEV;
   const iova = dv.getBigUint64(UNMAP['iova']!, true), size = dv.getBigUint64(UNMAP['size']!, true);
-  let r: { rc: number; unmapped: bigint };
+  let rc: number;
   if (flags & UNMAP_ALL) {
     if (iova || size) return -EINVAL;
-    r = ioas.iopt.unmapAll();
+    rc = ioas.iopt.unmapAll();
   } else {
     if (ioas.iopt.disableLargePages) {
       // Type1 may unmap inside a mapping: cut the areas at both ends first (unsigned long arithmetic).
@@ -140,9 +142,9 @@ export function unmapDma(ctx: IommufdCtx, task: Task, def: IoctlDef, arg: number
       const rc = ioas.iopt.cutIova(cuts);
       if (rc) return rc;
     }
-    r = ioas.iopt.unmapIova(iova, size);
+    rc = ioas.iopt.unmapIova(hi32(iova), lo32(iova), hi32(size), lo32(size));
   }
-  dv.setBigUint64(UNMAP['size']!, r.unmapped, true);
+  dv.setBigUint64(UNMAP['size']!, ioas.iopt.unmapped, true);
   if (task.mm.copyTo(arg, new Uint8Array(dv.buffer)) < 0) return -EFAULT;
-  return r.rc;
+  return rc;
 }
