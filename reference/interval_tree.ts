@@ -44,13 +44,11 @@ export class IntervalTree {
   private pathNode = -1;
   private probeSHi = -1; private probeSLo = -1;
 
-  constructor(capacity = 16) {
-    const n = Math.max(2, capacity + 1);
-    this.sHi = new Uint32Array(n); this.sLo = new Uint32Array(n);
-    this.lHi = new Uint32Array(n); this.lLo = new Uint32Array(n);
-    this.mHi = new Uint32Array(n); this.mLo = new Uint32Array(n);
-    this.left = new Int32Array(n); this.right = new Int32Array(n);
-    this.prio = new Uint32Array(n);
+  /** Arrays are allocated on the first insert: an IOAS has three trees and most stay empty. */
+  constructor(private capacity = 16) {
+    const none = new Uint32Array(0), noIds = new Int32Array(0);
+    this.sHi = none; this.sLo = none; this.lHi = none; this.lLo = none; this.mHi = none; this.mLo = none;
+    this.left = noIds; this.right = noIds; this.prio = none;
   }
 
   get size(): number { return this.count; }
@@ -72,7 +70,7 @@ export class IntervalTree {
   get idLimit(): number { return this.nextId; }
 
   private grow(): void {
-    const n = this.sHi.length * 2;
+    const n = this.sHi.length ? this.sHi.length * 2 : Math.max(2, this.capacity + 1);
     const g = <T extends Uint32Array | Int32Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(n);
       b.set(a);

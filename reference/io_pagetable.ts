@@ -65,13 +65,13 @@ export class IoPageTable {
   private reservedOwner: unknown[] = [];
   /** Per area (by node id of `areas`): its pages (undefined while being set up), page index range, offset, prot. */
   private aPages: (IoptPages | undefined)[] = [];
-  private aIndex = new Float64Array(16);
-  private aLastIndex = new Float64Array(16);
-  private aOffset = new Uint16Array(16);
-  private aProt = new Uint8Array(16);
-  private aAccesses = new Uint32Array(16);
+  private aIndex = new Float64Array(0);
+  private aLastIndex = new Float64Array(0);
+  private aOffset = new Uint16Array(0);
+  private aProt = new Uint8Array(0);
+  private aAccesses = new Uint32Array(0);
   /** 1 while the area's pages are filled into the domains (it holds one user on its page range). */
-  private aFilled = new Uint8Array(16);
+  private aFilled = new Uint8Array(0);
   readonly domains: IoptDomain[] = [];
   readonly accesses: IoptAccess[] = [];
   iovaAlignment = 1;
@@ -83,7 +83,7 @@ export class IoPageTable {
 
   private growAreas(id: number): void {
     if (id < this.aIndex.length) return;
-    const n = Math.max(id + 1, this.aIndex.length * 2);
+    const n = Math.max(id + 1, 16, this.aIndex.length * 2);
     const g = <T extends Float64Array | Uint16Array | Uint8Array | Uint32Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(n);
       b.set(a);

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { E, FIXED, K, MAP_RW, session } from './ioas_helpers.ts';
 
 const U64_MAX = (1n << 64n) - 1n;
@@ -132,3 +133,42 @@ test('IOMMU_IOAS_MAP_FILE: bad fd, empty length, overflow; IOMMU_IOAS_CHANGE_PRO
   assert.equal(s.call('IOMMU_IOAS_CHANGE_PROCESS').rc, E('EINVAL'));
 });
 
+
+test('MAP and UNMAP agree with a model at IOVAs across 2^32 and up to U64_MAX (halves arithmetic)', () => {
+  const U64 = (1n << 64n) - 1n;
+  // Page slots around the 2^32 boundary and at the top of the u64 space.
+  const bases = [(1n << 32n) - 4n * 4096n, U64 - 8n * 4096n + 1n];
+  const slot = fc.record({ base: fc.nat(1), page: fc.nat(7) });
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('map' as const), at: slot, pages: fc.integer({ min: 1, max: 3 }) }),
+    fc.record({ kind: fc.constant('unmap' as const), at: slot, pages: fc.integer({ min: 1, max: 8 }) }),
+  );
+  fc.assert(fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+    const s = session();
+    const id = s.ioas();
+    const buf = s.buffer(3);
+    const model: [bigint, bigint][] = []; // live areas [start, last]
+    for (const o of ops) {
+      const iova = bases[o.at.base]! + BigInt(o.at.page) * 4096n, len = BigInt(o.pages) * 4096n;
+      const last = iova + len - 1n;
+      if (o.kind === 'map') {
+        const want = last > U64 ? E('EOVERFLOW') : model.some(([a, b]) => a <= last && b >= iova) ? E('EEXIST') : 0;
+        assert.equal(s.map(id, buf, o.pages * 4096, iova).rc, want);
+        if (!want) model.push([iova, last]);
+      } else {
+        const r = s.unmap(id, iova, len);
+        if (last > U64) { assert.equal(r.rc, E('EOVERFLOW')); continue; }
+        const hit = model.filter(([a, b]) => a <= last && b >= iova).sort((x, y) => (x[0] < y[0] ? -1 : 1));
+        const cut = hit.findIndex(([a, b]) => a < iova || b > last);
+        // Areas before the first cut one go; the cut one is ENOENT, and so is a range with nothing in it.
+        const gone = cut < 0 ? hit : hit.slice(0, cut);
+        for (const g of gone) model.splice(model.indexOf(g), 1);
+        assert.equal(r.rc, cut >= 0 || !hit.length ? E('ENOENT') : 0);
+        if (!r.rc) assert.equal(r.get('length'), gone.reduce((n, [a, b]) => n + b - a + 1n, 0n));
+      }
+    }
+    const all = s.unmap(id, 0n, U64);
+    assert.equal(all.rc, 0);
+    assert.equal(all.get('length'), model.reduce((n, [a, b]) => n + b - a + 1n, 0n));
+  }), { numRuns: 200 });
+});
