@@ -82,7 +82,7 @@ export class IommufdCtx {
     if (!entry || entry.request !== request) return -ENOTTY;
     if (userSize < entry.minSize) return -EINVAL;
     const ucmd = takeUcmd(entry).begin(this, task, arg, userSize, files);
-    const rc = copyStructFromUser(task, ucmd.cmd, arg, userSize);
+    const rc = copyStructFromUser(task, ucmd, arg, userSize);
     if (rc) { entry.spare = ucmd; return rc; }
     const ret = entry.execute(ucmd);
     entry.spare = ucmd;
@@ -118,10 +118,11 @@ function takeUcmd(entry: IoctlOp): Ucmd {
 }
 
 /** copy_struct_from_user: a longer caller struct must have a zero tail (else E2BIG); a shorter one is zero-extended. */
-function copyStructFromUser(task: Task, dst: Uint8Array, src: number, usize: number): number {
+function copyStructFromUser(task: Task, ucmd: Ucmd, src: number, usize: number): number {
+  const dst = ucmd.cmd;
   if (usize > dst.length) {
     const z = task.mm.checkZeroed(src + dst.length, usize - dst.length);
     if (z <= 0) return z < 0 ? z : -E2BIG;
   }
-  return task.mm.copyFrom(src, dst, Math.min(usize, dst.length)) < 0 ? -EFAULT : 0;
+  return task.mm.copyFrom(src, dst, Math.min(usize, dst.length), ucmd.dv) < 0 ? -EFAULT : 0;
 }

@@ -65,6 +65,6 @@ export class Ucmd {
 
   /** iommufd_ucmd_respond: copies the command back, never past the caller's size. */
   respond(size = this.cmd.length): number {
-    return this.task.mm.copyTo(this.ubuffer, this.cmd, Math.min(size, this.userSize)) < 0 ? -EFAULT : 0;
+    return this.task.mm.copyTo(this.ubuffer, this.cmd, Math.min(size, this.userSize), this.dv) < 0 ? -EFAULT : 0;
   }
 }

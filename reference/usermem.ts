@@ -170,6 +170,7 @@ export class AddressSpace {
   /** The last whole page onePage() found (an ioctl argument is read and written back in one): its user address, bytes and protection. */
   private cBase = -1;
   private cPage: Uint8Array | undefined;
+  private cView: DataView | undefined;
   private cProt = 0;
   private cEpoch = -1;
 
@@ -194,15 +195,17 @@ export class AddressSpace {
     if (!page) return null;
     if (fileOff - inPage + PAGE_SIZE <= v.backing.size) {
       this.cBase = addr - inPage; this.cPage = page; this.cProt = v.prot; this.cEpoch = layoutEpoch;
+      this.cView = new DataView(page.buffer, page.byteOffset, PAGE_SIZE);
     }
     return page;
   }
 
-  /** copy_from_user of len bytes (all of dst by default): 0 or -EFAULT. */
-  copyFrom(addr: number, dst: Uint8Array, len = dst.length): number {
+  /** copy_from_user of len bytes (all of dst by default; dstView, a view of dst, lets a small copy go by words): 0 or -EFAULT. */
+  copyFrom(addr: number, dst: Uint8Array, len = dst.length, dstView?: DataView): number {
     const one = this.onePage(addr, len, PROT_READ, false);
     if (one !== undefined) {
       if (!one) dst.fill(0, 0, len);
+      else if (len <= SMALL && dstView && one === this.cPage) copyWords(dstView, 0, this.cView!, this.oneOff, len);
       else if (len <= SMALL) for (let i = 0, o = this.oneOff; i < len; i++) dst[i] = one[o + i]!;
       else dst.set(one.subarray(this.oneOff, this.oneOff + len));
       return 0;
@@ -212,11 +215,12 @@ export class AddressSpace {
     });
   }
 
-  /** copy_to_user of len bytes (all of src by default): 0 or -EFAULT (bytes before the fault may already be written, as in the kernel). */
-  copyTo(addr: number, src: Uint8Array, len = src.length): number {
+  /** copy_to_user of len bytes (all of src by default; srcView as dstView above): 0 or -EFAULT (bytes before the fault may already be written, as in the kernel). */
+  copyTo(addr: number, src: Uint8Array, len = src.length, srcView?: DataView): number {
     const one = this.onePage(addr, len, PROT_WRITE, true);
     if (one) {
-      if (len <= SMALL) for (let i = 0, o = this.oneOff; i < len; i++) one[o + i] = src[i]!;
+      if (len <= SMALL && srcView && one === this.cPage) copyWords(this.cView!, this.oneOff, srcView, 0, len);
+      else if (len <= SMALL) for (let i = 0, o = this.oneOff; i < len; i++) one[o + i] = src[i]!;
       else one.set(len === src.length ? src : src.subarray(0, len), this.oneOff);
       return 0;
     }
@@ -245,6 +249,13 @@ export class AddressSpace {
     if (!zero) return 0;
     return rc < 0 ? rc : 1;
   }
+}
+
+/** A small copy four bytes at a time (a struct's fields are 4-byte multiples), then the odd bytes. */
+function copyWords(dst: DataView, dOff: number, src: DataView, sOff: number, len: number): void {
+  let i = 0;
+  for (; i + 4 <= len; i += 4) dst.setUint32(dOff + i, src.getUint32(sOff + i, true), true);
+  for (; i < len; i++) dst.setUint8(dOff + i, src.getUint8(sOff + i));
 }
 
 /** A u64 from an ioctl argument as a user address, or -1 when no user address can have that value. */
