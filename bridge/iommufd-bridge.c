@@ -9,6 +9,7 @@
 #include "memory.h"
 #include "process.h"
 
+#include <linux/capability.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -721,7 +722,13 @@ static void cmd_set_memlock_limit(const struct req *r, struct result *o)
 static void cmd_drop_cap_ipc_lock(const struct req *r, struct result *o)
 {
 	(void)r;
-	sys(o, drop_cap_ipc_lock());
+	sys(o, drop_cap(CAP_IPC_LOCK));
+}
+
+static void cmd_drop_cap_sys_resource(const struct req *r, struct result *o)
+{
+	(void)r;
+	sys(o, drop_cap(CAP_SYS_RESOURCE));
 }
 
 static void cmd_exit_child(const struct req *r, struct result *o)
@@ -822,6 +829,7 @@ static const struct cmd CMDS[] = {
 	{ "procStatus", cmd_proc_status, { { "of", F_STR, OFF(str), 0, 6, true } } },
 	{ "setMemlockLimit", cmd_set_memlock_limit, { { "limit", F_U64, OFF(limit), 0, 0, false } } },
 	{ "dropCapIpcLock", cmd_drop_cap_ipc_lock, { { 0 } } },
+	{ "dropCapSysResource", cmd_drop_cap_sys_resource, { { 0 } } },
 	{ "fork", cmd_fork, { { 0 } } },
 	{ "exitChild", cmd_exit_child, { { 0 } } },
 };
@@ -934,7 +942,7 @@ static void put_start(void)
 		ob_str(&out, reason, strlen(reason));
 	}
 	key(&first, "processOps");
-	ob_lit(&out, "[\"procStatus\",\"setMemlockLimit\",\"dropCapIpcLock\",\"fork\",\"exitChild\"]");
+	ob_lit(&out, "[\"procStatus\",\"setMemlockLimit\",\"dropCapIpcLock\",\"dropCapSysResource\",\"fork\",\"exitChild\"]");
 }
 
 static void reply_ok(uint32_t seq, const struct result *o)

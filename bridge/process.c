@@ -73,12 +73,12 @@ int set_memlock_limit(uint64_t bytes)
 	return setrlimit(RLIMIT_MEMLOCK, &rl);
 }
 
-int drop_cap_ipc_lock(void)
+int drop_cap(int cap)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
-	uint32_t keep = ~(uint32_t)CAP_TO_MASK(CAP_IPC_LOCK);
-	struct __user_cap_data_struct *w = &d[CAP_TO_INDEX(CAP_IPC_LOCK)];
+	uint32_t keep = ~(uint32_t)CAP_TO_MASK(cap);
+	struct __user_cap_data_struct *w = &d[CAP_TO_INDEX(cap)];
 
 	if (syscall(SYS_capget, &h, d) != 0)
 		return -1;

@@ -20,7 +20,7 @@ int read_vm_status(pid_t pid, struct vm_status *st);
 /* setrlimit(RLIMIT_MEMLOCK) with soft and hard limit both `bytes` (~0 is RLIM_INFINITY). */
 int set_memlock_limit(uint64_t bytes);
 
-/* capset: CAP_IPC_LOCK out of the effective, permitted and inheritable sets. */
-int drop_cap_ipc_lock(void);
+/* capset without cap (a CAP_* number) in the effective, permitted and inheritable sets: 0 or -1 with errno. */
+int drop_cap(int cap);
 
 #endif

@@ -63,6 +63,30 @@ Feature: IOMMU_OPTION sets and reads options of the iommufd and of an IOAS
     Then it succeeds
     And val64 is 1
 
+  @OPTION.RLIMIT_MODE.PRIVILEGE
+  Scenario: Without CAP_SYS_RESOURCE RLIMIT_MODE cannot be set, even where EBUSY would apply
+    Given a forked child runs the rest of the scenario
+    And the process has no CAP_SYS_RESOURCE
+    When I call IOMMU_OPTION with:
+      | field     | value                    |
+      | option_id | IOMMU_OPTION_RLIMIT_MODE |
+      | op        | IOMMU_OPTION_OP_SET      |
+      | val64     | 1                        |
+    Then it fails with EPERM
+    When I call IOMMU_OPTION with:
+      | field     | value                    |
+      | option_id | IOMMU_OPTION_RLIMIT_MODE |
+      | op        | IOMMU_OPTION_OP_GET      |
+    Then it succeeds
+    And val64 is 0
+    Given I call IOMMU_IOAS_ALLOC with no fields set
+    When I call IOMMU_OPTION with:
+      | field     | value                    |
+      | option_id | IOMMU_OPTION_RLIMIT_MODE |
+      | op        | IOMMU_OPTION_OP_SET      |
+      | val64     | 0                        |
+    Then it fails with EPERM
+
   @OPTION.RLIMIT_MODE.GLOBAL
   Scenario: RLIMIT_MODE refuses an object id
     When I call IOMMU_OPTION with:

@@ -1,6 +1,6 @@
 // IOMMU_OPTION: the global RLIMIT_MODE and the per-IOAS HUGE_PAGES option.
 import { loadSpec } from '../harness/spec/load.ts';
-import { EBUSY, EFAULT, EINVAL, ENOENT, EOPNOTSUPP } from './errno.ts';
+import { EBUSY, EFAULT, EINVAL, ENOENT, EOPNOTSUPP, EPERM } from './errno.ts';
 import { getIoas } from './ioas.ts';
 import { AccountMode } from './main.ts';
 import type { Ucmd } from './ucmd.ts';
@@ -20,7 +20,7 @@ function rlimitMode(ucmd: Ucmd): number {
     return 0;
   }
   if (op !== OP_SET) return -EOPNOTSUPP;
-  // The process is modelled as holding CAP_SYS_RESOURCE, as the kernel selftest runs.
+  if (!ucmd.task.capSysResource) return -EPERM;
   if (ctx.objects.count) return -EBUSY;
   const v = ucmd.u64('val64');
   if (v > 1n) return -EINVAL;

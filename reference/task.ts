@@ -21,6 +21,8 @@ export class Task {
   rlimitMemlock = DEFAULT_RLIMIT_MEMLOCK;
   /** A root caller holds CAP_IPC_LOCK until it drops it; with it nothing is charged. */
   capIpcLock = true;
+  /** CAP_SYS_RESOURCE: needed to set IOMMU_OPTION_RLIMIT_MODE. */
+  capSysResource = true;
 
   constructor(readonly mm: AddressSpace = new AddressSpace(), readonly user: User = new User()) {}
 
@@ -29,6 +31,7 @@ export class Task {
     const child = new Task(this.mm.fork(), this.user);
     child.rlimitMemlock = this.rlimitMemlock;
     child.capIpcLock = this.capIpcLock;
+    child.capSysResource = this.capSysResource;
     return child;
   }
 }

@@ -1,5 +1,5 @@
 // The process around the iommufd: its pinned and locked memory as /proc shows
-// it, its memlock limit and CAP_IPC_LOCK, and forked children.
+// it, its memlock limit, CAP_IPC_LOCK and CAP_SYS_RESOURCE, and forked children.
 import { Given, Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import type { SysResult } from '../harness/backend/interface.ts';
@@ -21,6 +21,11 @@ function ok(w: IommufdWorld, r: SysResult, what: string): void {
 Given('the process has no CAP_IPC_LOCK', async function (this: IommufdWorld) {
   inChild(this, 'drop CAP_IPC_LOCK');
   ok(this, await this.backend.dropCapIpcLock(), 'dropping CAP_IPC_LOCK');
+});
+
+Given('the process has no CAP_SYS_RESOURCE', async function (this: IommufdWorld) {
+  inChild(this, 'drop CAP_SYS_RESOURCE');
+  ok(this, await this.backend.dropCapSysResource(), 'dropping CAP_SYS_RESOURCE');
 });
 
 Given('a memlock limit of {value} bytes', async function (this: IommufdWorld, bytes: string) {

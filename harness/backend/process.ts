@@ -174,6 +174,7 @@ export class ProcessBackend implements Backend {
   procStatus(of?: 'self' | 'parent') { return this.sys('procStatus', of ? { of } : {}); }
   setMemlockLimit(bytes: bigint) { return this.sys('setMemlockLimit', { limit: u64(bytes) }); }
   dropCapIpcLock() { return this.sys('dropCapIpcLock'); }
+  dropCapSysResource() { return this.sys('dropCapSysResource'); }
   fork() { return this.sys('fork'); }
   exitChild() { return this.sys('exitChild'); }
 

@@ -39,6 +39,7 @@ const HANDLERS: Record<string, Handler> = {
   // The wire's u64 0xffffffffffffffff is the interface's -1n (RLIM_INFINITY).
   setMemlockLimit: async (b, r) => plain(await b.setMemlockLimit(BigInt.asIntN(64, fromU64(r.limit as string)))),
   dropCapIpcLock: async (b) => plain(await b.dropCapIpcLock()),
+  dropCapSysResource: async (b) => plain(await b.dropCapSysResource()),
   fork: async (b) => plain(await b.fork()),
   exitChild: async (b) => plain(await b.exitChild()),
 };
