@@ -5,16 +5,7 @@
 // arrays) and u64 values are kept as two u32 halves: no object and no bigint
 // per node, which keeps a million nodes small and the hot paths fast.
 // Equal starts are allowed (reserved ranges may overlap); the node id breaks ties.
-
-const U32 = 0x1_0000_0000;
-const MASK32 = 0xffff_ffffn;
-
-/** Upper and lower 32 bits of a u64 bigint; below 2^53 one Number conversion is exact (at or above it, it rounds to 2^53 or more). */
-export function hi32(v: bigint): number { const n = Number(v); return n < 2 ** 53 ? Math.floor(n / U32) : Number(v >> 32n); }
-export function lo32(v: bigint): number { const n = Number(v); return n < 2 ** 53 ? n >>> 0 : Number(v & MASK32); }
-export function u64(hi: number, lo: number): bigint {
-  return hi < 0x20_0000 ? BigInt(hi * U32 + lo) : (BigInt(hi) << 32n) | BigInt(lo);
-}
+import { hi32, lo32, u64 } from './u64.ts';
 
 /** A span of the union of the tree's ranges (used) or of the gaps between them (hole). */
 export interface Span { hole: boolean; start: bigint; last: bigint }
@@ -60,8 +51,6 @@ export class IntervalTree {
   lastLo(id: number): number { return this.lLo[id]!; }
   start(id: number): bigint { return u64(this.sHi[id]!, this.sLo[id]!); }
   last(id: number): bigint { return u64(this.lHi[id]!, this.lLo[id]!); }
-  /** start as a JS number: exact below 2^53. */
-  startNum(id: number): number { return this.sHi[id]! * U32 + this.sLo[id]!; }
 
   /** Bytes held by the node arrays (for the benchmark's accounting). */
   get byteLength(): number { return this.sHi.length * (9 * 4); }

@@ -6,8 +6,8 @@
 // an alignment change).
 import { EADDRINUSE, EBUSY, EDEADLK, EEXIST, EINVAL, ENOENT, ENOMEM, ENOSPC, EOVERFLOW, EPERM } from './errno.ts';
 import type { FailNth } from './fail.ts';
-import { IntervalTree, hi32, lo32, spansOf, u64 } from './interval_tree.ts';
-import { U32_MAX, addHL, lastHL, ltHL, spanHL } from './u64.ts';
+import { IntervalTree, spansOf } from './interval_tree.ts';
+import { U32_MAX, addHL, hi32, lastHL, lo32, ltHL, spanHL, u64 } from './u64.ts';
 import { IoptPages, checkWritable } from './pages.ts';
 import { PAGE_SIZE } from './usermem.ts';
 
@@ -50,10 +50,14 @@ export function pagesSlice(pages: IoptPages, startByte: bigint, length: bigint):
   };
 }
 
+/** The page of the last byte of nHi:nLo bytes (not 0) from offset into page 0: (offset + length - 1) / PAGE_SIZE, exact. */
+export function lastPageIndex(offset: number, nHi: number, nLo: number): number {
+  return nHi * (2 ** 32 / PAGE_SIZE) + Math.floor((nLo + offset - 1) / PAGE_SIZE);
+}
+
 /** The slice of a new pages object: offset bytes into its first page, nHi:nLo bytes long (not 0). */
 export function firstSlice(pages: IoptPages, offset: number, nHi: number, nLo: number): PagesSlice {
-  // (offset + length - 1) / PAGE_SIZE, with 2^32 / PAGE_SIZE pages per unit of the upper half.
-  return { pages, index: 0, lastIndex: nHi * (2 ** 32 / PAGE_SIZE) + Math.floor((nLo + offset - 1) / PAGE_SIZE), offset, lenHi: nHi, lenLo: nLo };
+  return { pages, index: 0, lastIndex: lastPageIndex(offset, nHi, nLo), offset, lenHi: nHi, lenLo: nLo };
 }
 
 const overlapsHL = (t: IntervalTree, s: bigint, l: bigint) => t.first(s, l) !== 0;
@@ -557,4 +561,3 @@ export function putPagesList(list: PagesSlice[]): void {
   for (const s of list) s.pages.kref--;
 }
 
-export { u64 };

@@ -2,13 +2,12 @@
 // IOMMU_IOAS_MAP, IOMMU_IOAS_MAP_FILE, IOMMU_IOAS_COPY, IOMMU_IOAS_UNMAP.
 import { loadSpec } from '../harness/spec/load.ts';
 import { EBADF, EINVAL, ENOENT, ENOMEM, EOPNOTSUPP, EOVERFLOW } from './errno.ts';
-import { IOMMU_READ, IOMMU_WRITE, IoPageTable, ULONG_MAX, firstSlice, putPagesList, type PagesSlice } from './io_pagetable.ts';
-import { hi32, lo32 } from './interval_tree.ts';
-import { U32_MAX, addHL, isMaxHL } from './u64.ts';
+import { IOMMU_READ, IOMMU_WRITE, IoPageTable, ULONG_MAX, firstSlice, lastPageIndex, putPagesList, type PagesSlice } from './io_pagetable.ts';
+import { U32_MAX, addHL, hi32, isMaxHL, lo32 } from './u64.ts';
 import { IommufdObject } from './object.ts';
 import { IoptPages, PagesAccount, type PagesFile } from './pages.ts';
 import { PAGE_SIZE } from './usermem.ts';
-import { layoutOf, type Ucmd } from './ucmd.ts';
+import { fieldsOf, type Ucmd } from './ucmd.ts';
 import type { Task } from './task.ts';
 import type { IommufdCtx } from './main.ts';
 import type { HwptPagingObject } from './hw_pagetable.ts';
@@ -50,13 +49,19 @@ export function getIoas(ctx: IommufdCtx, id: number): IoasObject | undefined {
   return ctx.objects.get<IoasObject>(id, 'IOAS');
 }
 
+const ALLOC = fieldsOf('iommu_ioas_alloc');
+const MAP = fieldsOf('iommu_ioas_map');
+const MAP_FILE = fieldsOf('iommu_ioas_map_file');
+const COPY = fieldsOf('iommu_ioas_copy');
+const UNMAP = fieldsOf('iommu_ioas_unmap');
+
 function ioasAlloc(ucmd: Ucmd): number {
-  if (ucmd.u32('flags')) return -EOPNOTSUPP;
+  if (ucmd.u32(ALLOC.flags!)) return -EOPNOTSUPP;
   const ioas = new IoasObject(ucmd.ctx);
   const rc = ucmd.ctx.objects.reserve(ioas);
   if (rc) return rc;
   ucmd.newObj = ioas;
-  ucmd.setU32('out_ioas_id', ioas.id);
+  ucmd.setU32(ALLOC.out_ioas_id!, ioas.id);
   return ucmd.respond();
 }
 
@@ -78,8 +83,8 @@ function allocPages(ctx: IommufdCtx, nHi: number, nLo: number, offset: number,
   make: (npages: number) => IoptPages): IoptPages | number {
   if ((nHi === U32_MAX && nLo > MAX_PAGES_LENGTH_LO) || (nHi === 0 && nLo === 0)) return -EINVAL;
   if (ctx.fail.shouldFail()) return -ENOMEM;
-  // DIV_ROUND_UP(length + offset, PAGE_SIZE), exact: 2^32 / PAGE_SIZE pages per unit of the upper half.
-  return make(nHi * (2 ** 32 / PAGE_SIZE) + Math.floor((nLo + offset + PAGE_SIZE - 1) / PAGE_SIZE));
+  // DIV_ROUND_UP(length + offset, PAGE_SIZE)
+  return make(lastPageIndex(offset, nHi, nLo) + 1);
 }
 
 /**
@@ -96,7 +101,7 @@ function mapCommon(ctx: IommufdCtx, ioas: IoasObject, slice: PagesSlice, nHi: nu
 }
 
 /** Answers a map: -errno as is; an allocated IOVA is written back; a fixed one is already in place (iommufd_ucmd_respond). */
-function respondIova(ucmd: Ucmd, field: string, iova: bigint | number): number {
+function respondIova(ucmd: Ucmd, field: number, iova: bigint | number): number {
   if (typeof iova === 'number') return iova < 0 ? iova : ucmd.respond();
   ucmd.setU64(field, iova);
   return ucmd.respond();
@@ -125,23 +130,16 @@ export function fixedMapFlags(read: boolean, write: boolean): number {
   return FIXED_IOVA | (read ? READABLE : 0) | (write ? WRITEABLE : 0);
 }
 
-// MAP and UNMAP, the calls that dominate a workload, read their fields at
-// constant offsets: a read by name goes through a property lookup that every
-// op shares, which costs about a tenth of such a call.
-const M = layoutOf(loadSpec().structs.get('iommu_ioas_map')!);
-const U = layoutOf(loadSpec().structs.get('iommu_ioas_unmap')!);
-
 function ioasMap(ucmd: Ucmd): number {
-  const dv = ucmd.dv;
-  const flags = dv.getUint32(M.flags!, true);
-  if (dv.getUint32(M.__reserved!, true)) return -EOPNOTSUPP;
-  const iHi = dv.getUint32(M.iova! + 4, true), iLo = dv.getUint32(M.iova!, true), nHi = dv.getUint32(M.length! + 4, true), nLo = dv.getUint32(M.length!, true);
+  const flags = ucmd.u32(MAP.flags!);
+  if (ucmd.u32(MAP.__reserved!)) return -EOPNOTSUPP;
+  const iHi = ucmd.hi(MAP.iova!), iLo = ucmd.lo(MAP.iova!), nHi = ucmd.hi(MAP.length!), nLo = ucmd.lo(MAP.length!);
   const rc = mapPrologue(flags, isMaxHL(iHi, iLo) || isMaxHL(nHi, nLo));
   if (rc) return rc;
-  const ioas = getIoas(ucmd.ctx, dv.getUint32(M.ioas_id!, true));
+  const ioas = getIoas(ucmd.ctx, ucmd.u32(MAP.ioas_id!));
   if (!ioas) return -ENOENT;
-  return respondIova(ucmd, 'iova',
-    mapUser(ucmd.ctx, ucmd.task, ioas, dv.getUint32(M.user_va! + 4, true), dv.getUint32(M.user_va!, true), nHi, nLo, iHi, iLo, flags));
+  return respondIova(ucmd, MAP.iova!,
+    mapUser(ucmd.ctx, ucmd.task, ioas, ucmd.hi(MAP.user_va!), ucmd.lo(MAP.user_va!), nHi, nLo, iHi, iLo, flags));
 }
 
 /** The file behind fd as iopt_map_file_pages sees it: a memfd backing, null for a file that is not shmem, or -EBADF. */
@@ -152,49 +150,48 @@ function fileOf(ucmd: Ucmd, fd: number): PagesFile | number {
 }
 
 function ioasMapFile(ucmd: Ucmd): number {
-  const flags = ucmd.u32('flags');
-  const iHi = ucmd.hi('iova'), iLo = ucmd.lo('iova'), nHi = ucmd.hi('length'), nLo = ucmd.lo('length');
+  const flags = ucmd.u32(MAP_FILE.flags!);
+  const iHi = ucmd.hi(MAP_FILE.iova!), iLo = ucmd.lo(MAP_FILE.iova!), nHi = ucmd.hi(MAP_FILE.length!), nLo = ucmd.lo(MAP_FILE.length!);
   const rc = mapPrologue(flags, isMaxHL(iHi, iLo) || isMaxHL(nHi, nLo));
   if (rc) return rc;
-  const ioas = getIoas(ucmd.ctx, ucmd.u32('ioas_id'));
+  const ioas = getIoas(ucmd.ctx, ucmd.u32(MAP_FILE.ioas_id!));
   if (!ioas) return -ENOENT;
   if (nHi === 0 && nLo === 0) return -EINVAL;
-  const start = ucmd.u64('start');
-  if (start + ucmd.u64('length') - 1n > ULONG_MAX) return -EOVERFLOW;
+  const start = ucmd.u64(MAP_FILE.start!);
+  if (start + ucmd.u64(MAP_FILE.length!) - 1n > ULONG_MAX) return -EOVERFLOW;
   const startByte = Number(start % PAGE);
-  const file = fileOf(ucmd, ucmd.s32('fd'));
+  const file = fileOf(ucmd, ucmd.s32(MAP_FILE.fd!));
   if (typeof file === 'number') return file;
   const writable = (flags & WRITEABLE) !== 0;
   const pages = allocPages(ucmd.ctx, nHi, nLo, startByte,
     (n) => new IoptPages(n, writable, ucmd.task, 0, file, start - BigInt(startByte)));
   if (typeof pages === 'number') return pages;
-  return respondIova(ucmd, 'iova', mapCommon(ucmd.ctx, ioas, firstSlice(pages, startByte, nHi, nLo), nHi, nLo, iHi, iLo, flags));
+  return respondIova(ucmd, MAP_FILE.iova!, mapCommon(ucmd.ctx, ioas, firstSlice(pages, startByte, nHi, nLo), nHi, nLo, iHi, iLo, flags));
 }
 
 function ioasCopy(ucmd: Ucmd): number {
-  const flags = ucmd.u32('flags');
-  const length = ucmd.u64('length'), srcIova = ucmd.u64('src_iova'), dstIova = ucmd.u64('dst_iova');
+  const flags = ucmd.u32(COPY.flags!);
+  const length = ucmd.u64(COPY.length!), srcIova = ucmd.u64(COPY.src_iova!), dstIova = ucmd.u64(COPY.dst_iova!);
   const rc = mapPrologue(flags, length >= ULONG_MAX || srcIova >= ULONG_MAX || dstIova >= ULONG_MAX);
   if (rc) return rc;
-  const src = getIoas(ucmd.ctx, ucmd.u32('src_ioas_id'));
+  const src = getIoas(ucmd.ctx, ucmd.u32(COPY.src_ioas_id!));
   if (!src) return -ENOENT;
   const list = src.iopt.getPages(srcIova, length);
   if (typeof list === 'number') return list;
-  const dst = getIoas(ucmd.ctx, ucmd.u32('dst_ioas_id'));
+  const dst = getIoas(ucmd.ctx, ucmd.u32(COPY.dst_ioas_id!));
   const nHi = hi32(length), nLo = lo32(length), p = prot(flags);
   const iova = !dst ? -ENOENT : flags & FIXED_IOVA ? dst.iopt.mapPagesAt(list, nHi, nLo, hi32(dstIova), lo32(dstIova), p)
     : dst.iopt.mapPagesAnywhere(list, nHi, nLo, p);
   // On success the new areas took the references; the list's own are dropped either way.
   if (typeof iova === 'number' && iova < 0) { putPagesList(list); return iova; }
-  return respondIova(ucmd, 'dst_iova', iova);
+  return respondIova(ucmd, COPY.dst_iova!, iova);
 }
 
 function ioasUnmap(ucmd: Ucmd): number {
-  const dv = ucmd.dv;
-  const ioas = getIoas(ucmd.ctx, dv.getUint32(U.ioas_id!, true));
+  const ioas = getIoas(ucmd.ctx, ucmd.u32(UNMAP.ioas_id!));
   if (!ioas) return -ENOENT;
   const iopt = ioas.iopt;
-  const iHi = dv.getUint32(U.iova! + 4, true), iLo = dv.getUint32(U.iova!, true), nHi = dv.getUint32(U.length! + 4, true), nLo = dv.getUint32(U.length!, true);
+  const iHi = ucmd.hi(UNMAP.iova!), iLo = ucmd.lo(UNMAP.iova!), nHi = ucmd.hi(UNMAP.length!), nLo = ucmd.lo(UNMAP.length!);
   if (iHi === 0 && iLo === 0 && isMaxHL(nHi, nLo)) {
     const rc = iopt.unmapAll();
     if (rc) return rc;
@@ -204,7 +201,7 @@ function ioasUnmap(ucmd: Ucmd): number {
     if (rc) return rc;
     if (iopt.unmappedHi === 0 && iopt.unmappedLo === 0) return -ENOENT;
   }
-  dv.setUint32(U.length!, iopt.unmappedLo, true); dv.setUint32(U.length! + 4, iopt.unmappedHi, true);
+  ucmd.setHL(UNMAP.length!, iopt.unmappedHi, iopt.unmappedLo);
   return ucmd.respond();
 }
 

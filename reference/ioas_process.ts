@@ -5,7 +5,7 @@ import { EINVAL, ENOMEM, EOPNOTSUPP } from './errno.ts';
 import type { IoasObject } from './ioas.ts';
 import { PagesAccount, charge, type IoptPages } from './pages.ts';
 import type { Task } from './task.ts';
-import type { Ucmd } from './ucmd.ts';
+import { fieldsOf, type Ucmd } from './ucmd.ts';
 
 /** need_charge_update: whether the charge of pages is held by someone else than task. */
 function needsMove(pages: IoptPages, task: Task): boolean {
@@ -42,8 +42,10 @@ function chargeCurrent(task: Task, byMode: number[]): number {
   return 0;
 }
 
+const CHANGE_PROCESS = fieldsOf('iommu_ioas_change_process');
+
 function ioasChangeProcess(ucmd: Ucmd): number {
-  if (ucmd.u32('__reserved')) return -EOPNOTSUPP;
+  if (ucmd.u32(CHANGE_PROCESS.__reserved!)) return -EOPNOTSUPP;
   const task = ucmd.task;
   const ioasList = ucmd.ctx.objects.all().filter((o): o is IoasObject => o.type === 'IOAS');
   // The kernel collects the IOASes in an xarray first.

@@ -5,16 +5,19 @@ import { IntervalTree } from './interval_tree.ts';
 import { ULONG_MAX } from './io_pagetable.ts';
 import { getIoas } from './ioas.ts';
 import { userAddr } from './usermem.ts';
-import type { Ucmd } from './ucmd.ts';
+import { fieldsOf, type Ucmd } from './ucmd.ts';
 
 const RANGE = 16;
 
+const RANGES = fieldsOf('iommu_ioas_iova_ranges');
+const ALLOW = fieldsOf('iommu_ioas_allow_iovas');
+
 function ioasIovaRanges(ucmd: Ucmd): number {
-  if (ucmd.u32('__reserved')) return -EOPNOTSUPP;
-  const ioas = getIoas(ucmd.ctx, ucmd.u32('ioas_id'));
+  if (ucmd.u32(RANGES.__reserved!)) return -EOPNOTSUPP;
+  const ioas = getIoas(ucmd.ctx, ucmd.u32(RANGES.ioas_id!));
   if (!ioas) return -ENOENT;
-  const max = ucmd.u32('num_iovas');
-  const base = ucmd.u64('allowed_iovas');
+  const max = ucmd.u32(RANGES.num_iovas!);
+  const base = ucmd.u64(RANGES.allowed_iovas!);
   let n = 0;
   const elm = new Uint8Array(RANGE);
   const dv = new DataView(elm.buffer);
@@ -28,8 +31,8 @@ function ioasIovaRanges(ucmd: Ucmd): number {
     }
     n++;
   }
-  ucmd.setU32('num_iovas', n);
-  ucmd.setU64('out_iova_alignment', BigInt(ioas.iopt.iovaAlignment));
+  ucmd.setU32(RANGES.num_iovas!, n);
+  ucmd.setU64(RANGES.out_iova_alignment!, BigInt(ioas.iopt.iovaAlignment));
   const rc = ucmd.respond();
   if (rc) return rc;
   return n > max ? -EMSGSIZE : 0;
@@ -53,10 +56,10 @@ function loadIovas(ucmd: Ucmd, base: bigint, num: number): IntervalTree | number
 }
 
 function ioasAllowIovas(ucmd: Ucmd): number {
-  if (ucmd.u32('__reserved')) return -EOPNOTSUPP;
-  const ioas = getIoas(ucmd.ctx, ucmd.u32('ioas_id'));
+  if (ucmd.u32(ALLOW.__reserved!)) return -EOPNOTSUPP;
+  const ioas = getIoas(ucmd.ctx, ucmd.u32(ALLOW.ioas_id!));
   if (!ioas) return -ENOENT;
-  const tree = loadIovas(ucmd, ucmd.u64('allowed_iovas'), ucmd.u32('num_iovas'));
+  const tree = loadIovas(ucmd, ucmd.u64(ALLOW.allowed_iovas!), ucmd.u32(ALLOW.num_iovas!));
   if (typeof tree === 'number') return tree;
   return ioas.iopt.setAllowed(tree);
 }

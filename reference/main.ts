@@ -6,7 +6,7 @@ import type { IoctlDef } from '../harness/spec/types.ts';
 import { E2BIG, EFAULT, EINVAL, ENOTTY } from './errno.ts';
 import { FailNth } from './fail.ts';
 import { ObjectTable } from './object.ts';
-import { Ucmd, layoutOf, type Layout } from './ucmd.ts';
+import { Ucmd } from './ucmd.ts';
 import type { Task } from './task.ts';
 import type { File } from './process.ts';
 
@@ -35,7 +35,7 @@ const IOMMUFD_CMD_BASE = Number(loadSpec().constants.get('IOMMUFD_CMD_BASE')!.va
 /** Pages are charged to the user (0) or to the process (1), per IOMMU_OPTION_RLIMIT_MODE. */
 export const enum AccountMode { USER = 0, MM = 1 }
 
-interface IoctlOp { def: IoctlDef; request: number; size: number; minSize: number; layout: Layout; execute: Handler; spare?: Ucmd }
+interface IoctlOp { def: IoctlDef; request: number; size: number; minSize: number; execute: Handler; spare?: Ucmd }
 
 const HANDLERS: Record<string, Handler> = {
   ...objectHandlers, ...ioasHandlers, ...rangesHandlers, ...processHandlers, ...optionHandlers, ...testHandlers, ...vfioIoasHandlers,
@@ -48,7 +48,7 @@ const OPS: (IoctlOp | undefined)[] = (() => {
     if (def.convention !== 'size' || def.type.charCodeAt(0) !== IOMMUFD_TYPE || !def.struct) continue;
     ops[def.nr - IOMMUFD_CMD_BASE] = {
       def, request: def.request, size: def.struct.size, minSize: def.minSize,
-      layout: layoutOf(def.struct), execute: HANDLERS[def.name] ?? notImplemented,
+      execute: HANDLERS[def.name] ?? notImplemented,
     };
   }
   return Array.from(ops);
@@ -112,7 +112,7 @@ export class IommufdCtx {
 /** The op's Ucmd (its kernel copy of the command), reused between calls; a nested call of the same op gets its own. */
 function takeUcmd(entry: IoctlOp): Ucmd {
   const u = entry.spare;
-  if (!u) return new Ucmd(new Uint8Array(entry.size), entry.layout);
+  if (!u) return new Ucmd(new Uint8Array(entry.size));
   entry.spare = undefined;
   return u;
 }

@@ -11,7 +11,7 @@ import { ULONG_MAX } from './io_pagetable.ts';
 import { getIoas } from './ioas.ts';
 import { gup, pinCount } from './pages.ts';
 import { PAGE_SIZE, userAddr } from './usermem.ts';
-import type { Ucmd } from './ucmd.ts';
+import { fieldsOf, type Ucmd } from './ucmd.ts';
 
 const spec = loadSpec();
 const C = (name: string) => Number(spec.constants.get(name)!.value);
@@ -24,6 +24,8 @@ const ACCESS_WRITE = C('MOCK_FLAGS_ACCESS_WRITE');
 const ACCESS_SYZ = C('MOCK_FLAGS_ACCESS_SYZ');
 const RW_WRITE = C('MOCK_ACCESS_RW_WRITE');
 const RW_SLOW = C('MOCK_ACCESS_RW_SLOW_PATH');
+
+const TEST = fieldsOf('iommu_test_cmd');
 
 /** Reads a payload field of the command: member.field. */
 const P = (ucmd: Ucmd, path: string) => {
@@ -41,7 +43,7 @@ function addReserved(ucmd: Ucmd): number {
   const start = u64(ucmd, 'add_reserved.start'), length = u64(ucmd, 'add_reserved.length');
   if (!length) return -EINVAL;
   if (start + length - 1n > ULONG_MAX) return -EOVERFLOW;
-  const ioas = getIoas(ucmd.ctx, ucmd.u32('id'));
+  const ioas = getIoas(ucmd.ctx, ucmd.u32(TEST.id!));
   if (!ioas) return -ENOENT;
   return ioas.iopt.reserve(start, start + length - 1n, null);
 }
@@ -52,11 +54,11 @@ function mockDomain(ucmd: Ucmd): number {
   const rc = ctx.objects.reserve(sobj);
   if (rc) return rc;
   ucmd.newObj = sobj;
-  const flags = ucmd.u32('op') === OP('IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS') ? u32(ucmd, 'mock_domain_flags.dev_flags') : 0;
+  const flags = ucmd.u32(TEST.op!) === OP('IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS') ? u32(ucmd, 'mock_domain_flags.dev_flags') : 0;
   const idev = bind(ctx, flags);
   if (typeof idev === 'number') return idev;
   sobj.idev = idev;
-  const hwptId = attach(ctx, idev, ucmd.u32('id'));
+  const hwptId = attach(ctx, idev, ucmd.u32(TEST.id!));
   // A failure from here on is undone by aborting the selftest object (it detaches and unbinds).
   if (hwptId < 0) return hwptId;
   setU32(ucmd, 'mock_domain.out_hwpt_id', hwptId);
@@ -67,7 +69,7 @@ function mockDomain(ucmd: Ucmd): number {
 
 /** get_md_pagetable: a paging HWPT of the mock driver. */
 function mockHwpt(ucmd: Ucmd): HwptPagingObject | number {
-  return ucmd.ctx.objects.get<HwptPagingObject>(ucmd.u32('id'), 'HWPT_PAGING') ?? -ENOENT;
+  return ucmd.ctx.objects.get<HwptPagingObject>(ucmd.u32(TEST.id!), 'HWPT_PAGING') ?? -ENOENT;
 }
 
 /** MD_CHECK_MAP: each mock IOPTE under [iova, iova + length) maps the page under uptr. */
@@ -116,7 +118,7 @@ function createAccess(ucmd: Ucmd): number {
   let rc = ctx.objects.reserve(access);
   if (rc) return rc;
   ctx.objects.finalize(access);
-  const ioas = getIoas(ctx, ucmd.u32('id'));
+  const ioas = getIoas(ctx, ucmd.u32(TEST.id!));
   rc = ioas ? access.attach(ioas) : -ENOENT;
   if (rc) { access.release(); return rc; }
   const fd = ucmd.files.installFile({ kind: 'engine', name: '[iommufd_test_staccess]', owner: access, refs: 1, release: () => access.release() });
@@ -130,7 +132,7 @@ function createAccess(ucmd: Ucmd): number {
 
 /** iommufd_access_get: the access behind an access file descriptor. */
 function accessOf(ucmd: Ucmd): AccessObject | number {
-  const f = ucmd.files?.file(ucmd.u32('id'));
+  const f = ucmd.files?.file(ucmd.u32(TEST.id!));
   return f?.kind === 'engine' && f.owner instanceof AccessObject ? f.owner : -EBADFD;
 }
 
@@ -212,7 +214,7 @@ const OPS = new Map<number, TestOp>([
 ]);
 
 function iommufdTest(ucmd: Ucmd): number {
-  const op = OPS.get(ucmd.u32('op'));
+  const op = OPS.get(ucmd.u32(TEST.op!));
   return op ? op(ucmd) : -EOPNOTSUPP;
 }
 

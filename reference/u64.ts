@@ -4,6 +4,15 @@
 // scratch [hi, lo]; a hi above U32_MAX means the u64 overflowed.
 export const U32_MAX = 0xffff_ffff;
 const U32 = 0x1_0000_0000;
+const MASK32 = 0xffff_ffffn;
+
+/** Upper and lower 32 bits of a u64 bigint; below 2^53 one Number conversion is exact (at or above it, it rounds to 2^53 or more). */
+export function hi32(v: bigint): number { const n = Number(v); return n < 2 ** 53 ? Math.floor(n / U32) : Number(v >> 32n); }
+export function lo32(v: bigint): number { const n = Number(v); return n < 2 ** 53 ? n >>> 0 : Number(v & MASK32); }
+/** The u64 of two halves. */
+export function u64(hi: number, lo: number): bigint {
+  return hi < 0x20_0000 ? BigInt(hi * U32 + lo) : (BigInt(hi) << 32n) | BigInt(lo);
+}
 
 /** a < b. */
 export function ltHL(aHi: number, aLo: number, bHi: number, bLo: number): boolean {

@@ -1,5 +1,6 @@
 // One ioctl call in flight: the kernel's struct iommufd_ucmd. Handlers read
 // and write the copied-in command by field name through its layout.
+import { loadSpec } from '../harness/spec/load.ts';
 import type { StructDef } from '../harness/spec/types.ts';
 import { EFAULT } from './errno.ts';
 import type { IommufdObject } from './object.ts';
@@ -19,6 +20,11 @@ export function layoutOf(def: StructDef): Layout {
   return l;
 }
 
+/** The top-level field offsets of a struct of spec/ by name, for a handler's own constants. */
+export function fieldsOf(struct: string): Layout {
+  return layoutOf(loadSpec().structs.get(struct)!);
+}
+
 export class Ucmd {
   readonly dv: DataView;
   /** Object created by this call: finalized on success, aborted on failure (iommufd_fops_ioctl). */
@@ -36,7 +42,6 @@ export class Ucmd {
   constructor(
     /** The kernel copy: sizeof(struct), zero-extended past userSize. */
     readonly cmd: Uint8Array,
-    readonly f: Layout,
   ) {
     this.dv = new DataView(cmd.buffer, cmd.byteOffset, cmd.byteLength);
   }
@@ -49,18 +54,20 @@ export class Ucmd {
     return this;
   }
 
-  u16(field: string): number { return this.dv.getUint16(this.f[field]!, true); }
-  u32(field: string): number { return this.dv.getUint32(this.f[field]!, true); }
-  s32(field: string): number { return this.dv.getInt32(this.f[field]!, true); }
-  u64(field: string): bigint { return this.dv.getBigUint64(this.f[field]!, true); }
+  // Fields by byte offset (see fieldsOf): each handler's offsets are its own
+  // constants, where a lookup by name here would be one lookup shared by every op.
+  u16(off: number): number { return this.dv.getUint16(off, true); }
+  u32(off: number): number { return this.dv.getUint32(off, true); }
+  s32(off: number): number { return this.dv.getInt32(off, true); }
+  u64(off: number): bigint { return this.dv.getBigUint64(off, true); }
   /** The upper and lower halves of a u64 field: hot paths compute with them instead of a bigint (see u64.ts). */
-  hi(field: string): number { return this.dv.getUint32(this.f[field]! + 4, true); }
-  lo(field: string): number { return this.dv.getUint32(this.f[field]!, true); }
-  setU32(field: string, v: number): void { this.dv.setUint32(this.f[field]!, v, true); }
-  setU64(field: string, v: bigint): void { this.dv.setBigUint64(this.f[field]!, v, true); }
-  setHL(field: string, hi: number, lo: number): void {
-    this.dv.setUint32(this.f[field]!, lo, true);
-    this.dv.setUint32(this.f[field]! + 4, hi, true);
+  hi(off: number): number { return this.dv.getUint32(off + 4, true); }
+  lo(off: number): number { return this.dv.getUint32(off, true); }
+  setU32(off: number, v: number): void { this.dv.setUint32(off, v, true); }
+  setU64(off: number, v: bigint): void { this.dv.setBigUint64(off, v, true); }
+  setHL(off: number, hi: number, lo: number): void {
+    this.dv.setUint32(off, lo, true);
+    this.dv.setUint32(off + 4, hi, true);
   }
 
   /** iommufd_ucmd_respond: copies the command back, never past the caller's size. */

@@ -7,7 +7,7 @@ import { getInfo, mapDma, unmapDma } from './vfio_type1.ts';
 import { getIoas, type IoasObject } from './ioas.ts';
 import type { IommufdCtx } from './main.ts';
 import type { Task } from './task.ts';
-import type { Ucmd } from './ucmd.ts';
+import { fieldsOf, type Ucmd } from './ucmd.ts';
 
 const spec = loadSpec();
 const C = (name: string) => spec.constants.get(name)!.value;
@@ -20,18 +20,20 @@ function getCompatIoas(ctx: IommufdCtx): IoasObject | undefined {
   return ctx.vfioIoas;
 }
 
+const VFIO_IOAS = fieldsOf('iommu_vfio_ioas');
+
 function iommufdVfioIoas(ucmd: Ucmd): number {
-  if (ucmd.u16('__reserved')) return -EOPNOTSUPP;
+  if (ucmd.u16(VFIO_IOAS.__reserved!)) return -EOPNOTSUPP;
   const ctx = ucmd.ctx;
-  switch (ucmd.u16('op')) {
+  switch (ucmd.u16(VFIO_IOAS.op!)) {
     case VFIO_IOAS_GET: {
       const ioas = getCompatIoas(ctx);
       if (!ioas) return -ENODEV;
-      ucmd.setU32('ioas_id', ioas.id);
+      ucmd.setU32(VFIO_IOAS.ioas_id!, ioas.id);
       return ucmd.respond();
     }
     case VFIO_IOAS_SET: {
-      const ioas = getIoas(ctx, ucmd.u32('ioas_id'));
+      const ioas = getIoas(ctx, ucmd.u32(VFIO_IOAS.ioas_id!));
       if (!ioas) return -ENOENT;
       ctx.vfioIoas = ioas;
       return 0;
