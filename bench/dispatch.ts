@@ -1,7 +1,7 @@
 // Dispatch speed of the reference engine through the byte interface:
 // ioctls per second for IOMMU_OPTION (GET), IOMMU_IOAS_ALLOC + IOMMU_DESTROY,
 // and refused calls (unknown number, E2BIG tail). Run: npm run bench
-import { loadSpec } from '../harness/spec/load.ts';
+import { loadSpec } from '../spec/loader/load.ts';
 import { encode } from '../harness/codec/codec.ts';
 import { extendNonZero } from '../harness/codec/variants.ts';
 import { Process } from '../reference/process.ts';

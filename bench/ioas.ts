@@ -3,7 +3,7 @@
 // of one page at random fixed IOVAs, against the floor: the bare interval
 // tree inserting and removing the same keys. Also heap bytes per live area.
 // Run: npm run bench:ioas [-- SIZES...]   (node --expose-gc)
-import { loadSpec } from '../harness/spec/load.ts';
+import { loadSpec } from '../spec/loader/load.ts';
 import { encode } from '../harness/codec/codec.ts';
 import { IntervalTree } from '../reference/interval_tree.ts';
 import { Process } from '../reference/process.ts';

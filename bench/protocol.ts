@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../harness/spec/root.ts';
+import { PROJECT_ROOT } from '../spec/loader/root.ts';
 
 const runs = Number(process.argv[2] ?? 10);
 const reports = mkdtempSync(join(tmpdir(), 'iommufd-bench-'));

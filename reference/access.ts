@@ -5,7 +5,7 @@
 import { EBADE, EINVAL, ENOENT, ENOMEM, EOVERFLOW, EPERM } from './errno.ts';
 import { IOMMU_READ, IOMMU_WRITE, ULONG_MAX, type IoPageTable, type IoptAccess } from './io_pagetable.ts';
 import type { IoasObject } from './ioas.ts';
-import type { IommufdCtx } from './main.ts';
+import type { IommufdCtx } from './context.ts';
 import { IommufdObject } from './object.ts';
 import { type IoptPages, type PhysPage, gup } from './pages.ts';
 import type { Task } from './task.ts';

@@ -2,14 +2,14 @@
 // selftest object, binds a mock device (an IOMMUFD_OBJ_DEVICE) and attaches
 // it to an IOAS (through an automatic domain, reused when one exists) or to a
 // paging HWPT. Destroying the selftest object detaches and unbinds.
-import { loadSpec } from '../harness/spec/load.ts';
+import { constantNum } from '../spec/loader/constants.ts';
 import { EINVAL, ENOENT, ENOMEM } from './errno.ts';
 import { HwptPagingObject } from './hw_pagetable.ts';
 import type { IoasObject } from './ioas.ts';
-import type { IommufdCtx } from './main.ts';
+import type { IommufdCtx } from './context.ts';
 import { IommufdObject } from './object.ts';
 
-const C = (name: string) => Number(loadSpec().constants.get(name)!.value);
+const C = constantNum;
 const DEVICE_FLAGS = C('MOCK_FLAGS_DEVICE_NO_DIRTY') | C('MOCK_FLAGS_DEVICE_PASID');
 
 export class DeviceObject extends IommufdObject {

@@ -1,5 +1,5 @@
 // Errno numbers the engine returns, taken from spec/errno.json by name.
-import { errno } from '../harness/spec/load.ts';
+import { errno } from '../spec/loader/load.ts';
 
 export const EPERM = errno('EPERM');
 export const ENOENT = errno('ENOENT');

@@ -1,13 +1,13 @@
 // Paging hardware page tables (IOMMUFD_OBJ_HWPT_PAGING) over the selftest's
 // mock IOMMU: a domain with the mock aperture and the mock IOPTE size,
 // linked to an IOAS whose every area it maps.
-import { loadSpec } from '../harness/spec/load.ts';
+import { constant } from '../spec/loader/constants.ts';
 import type { IoptDomain } from './io_pagetable.ts';
 import type { IoasObject } from './ioas.ts';
-import type { IommufdCtx } from './main.ts';
+import type { IommufdCtx } from './context.ts';
 import { IommufdObject } from './object.ts';
 
-const C = (name: string) => loadSpec().constants.get(name)!.value;
+const C = constant;
 
 /** The mock iommu_domain: 2 KiB IOPTEs, aperture MOCK_APERTURE_START..MOCK_APERTURE_LAST. */
 export class MockDomain implements IoptDomain {

@@ -1,6 +1,6 @@
 // IO address space objects and their mapping ioctls: IOMMU_IOAS_ALLOC,
 // IOMMU_IOAS_MAP, IOMMU_IOAS_MAP_FILE, IOMMU_IOAS_COPY, IOMMU_IOAS_UNMAP.
-import { loadSpec } from '../harness/spec/load.ts';
+import { constantNum } from '../spec/loader/constants.ts';
 import { EBADF, EINVAL, ENOENT, ENOMEM, EOPNOTSUPP, EOVERFLOW } from './errno.ts';
 import { IOMMU_READ, IOMMU_WRITE, IoPageTable, ULONG_MAX, firstSlice, lastPageIndex, putPagesList, type PagesSlice } from './io_pagetable.ts';
 import { U32_MAX, addHL, hi32, isMaxHL, lo32 } from './u64.ts';
@@ -9,11 +9,11 @@ import { IoptPages, PagesAccount, type PagesFile } from './pages.ts';
 import { PAGE_SIZE } from './usermem.ts';
 import { fieldsOf, type Ucmd } from './ucmd.ts';
 import type { Task } from './task.ts';
-import type { IommufdCtx } from './main.ts';
+import type { IommufdCtx } from './context.ts';
 import type { HwptPagingObject } from './hw_pagetable.ts';
-import { AccountMode } from './main.ts';
+import { AccountMode } from './context.ts';
 
-const C = (name: string) => Number(loadSpec().constants.get(name)!.value);
+const C = constantNum;
 const FIXED_IOVA = C('IOMMU_IOAS_MAP_FIXED_IOVA');
 const WRITEABLE = C('IOMMU_IOAS_MAP_WRITEABLE');
 const READABLE = C('IOMMU_IOAS_MAP_READABLE');

@@ -1,22 +1,13 @@
-// The iommufd file: its context and the ioctl dispatch table, built from the
-// ioctls of spec/ (number -> struct size, minimum size, handler) as the
-// kernel's iommufd_ioctl_ops[] is, never a growing switch.
-import { loadSpec } from '../harness/spec/load.ts';
-import type { IoctlDef } from '../harness/spec/types.ts';
+// The iommufd ioctl dispatch table, built from the ioctls of spec/ (number
+// -> struct size, minimum size, handler) as the kernel's iommufd_ioctl_ops[]
+// is, never a growing switch.
+import { loadSpec } from '../spec/loader/load.ts';
+import type { IoctlDef } from '../spec/loader/types.ts';
+import { constantNum } from '../spec/loader/constants.ts';
 import { E2BIG, EFAULT, EINVAL, ENOTTY } from './errno.ts';
-import { FailNth } from './fail.ts';
-import { ObjectTable } from './object.ts';
+import type { FileTable, IommufdCtx } from './context.ts';
 import { Ucmd } from './ucmd.ts';
 import type { Task } from './task.ts';
-import type { File } from './process.ts';
-
-/** The calling process's open files, as fget() sees them. */
-export interface FileTable {
-  file(fd: number): File | undefined;
-  installFile(file: File): number;
-  close(fd: number): number;
-}
-import type { IoasObject } from './ioas.ts';
 import { handlers as objectHandlers } from './destroy.ts';
 import { handlers as ioasHandlers } from './ioas.ts';
 import { handlers as rangesHandlers } from './ioas_ranges.ts';
@@ -25,15 +16,11 @@ import { handlers as optionHandlers } from './option.ts';
 import { handlers as testHandlers } from './selftest.ts';
 import { VFIO_NOT_MODELLED, handlers as vfioIoasHandlers, vfioIoctl } from './vfio_compat.ts';
 import { notImplemented } from './unimplemented.ts';
-import { observeCtx } from './observe.ts';
 
 export type Handler = (ucmd: Ucmd) => number;
 
-const IOMMUFD_TYPE = Number(loadSpec().constants.get('IOMMUFD_TYPE')!.value);
-const IOMMUFD_CMD_BASE = Number(loadSpec().constants.get('IOMMUFD_CMD_BASE')!.value);
-
-/** Pages are charged to the user (0) or to the process (1), per IOMMU_OPTION_RLIMIT_MODE. */
-export const enum AccountMode { USER = 0, MM = 1 }
+const IOMMUFD_TYPE = constantNum('IOMMUFD_TYPE');
+const IOMMUFD_CMD_BASE = constantNum('IOMMUFD_CMD_BASE');
 
 interface IoctlOp { def: IoctlDef; request: number; size: number; minSize: number; execute: Handler; spare?: Ucmd }
 
@@ -60,54 +47,28 @@ export const UNIMPLEMENTED = [
   ...VFIO_NOT_MODELLED,
 ];
 
-export class IommufdCtx {
-  readonly objects: ObjectTable;
-  accountMode: AccountMode;
-  vfioIoas?: IoasObject;
-
-  constructor(readonly fail: FailNth, vfioContainer = false) {
-    this.objects = new ObjectTable(fail);
-    // /dev/vfio/vfio defaults to the accounting VFIO itself uses.
-    this.accountMode = vfioContainer ? AccountMode.MM : AccountMode.USER;
+/** iommufd_fops_ioctl on behalf of task: returns the non-negative result or -errno. */
+export function iommufdIoctl(ctx: IommufdCtx, task: Task, request: number, arg: number, files?: FileTable): number {
+  const index = (request & 0xff) - IOMMUFD_CMD_BASE;
+  if (index < 0 || index >= OPS.length) return vfioIoctl(ctx, task, request, arg);
+  const userSize = task.mm.readU32(arg);
+  if (userSize < 0) return -EFAULT;
+  const entry = OPS[index];
+  // The kernel answers ENOIOCTLCMD, which the VFS turns into ENOTTY.
+  if (!entry || entry.request !== request) return -ENOTTY;
+  if (userSize < entry.minSize) return -EINVAL;
+  const ucmd = takeUcmd(entry).begin(ctx, task, arg, userSize, files);
+  const rc = copyStructFromUser(task, ucmd, arg, userSize);
+  if (rc) { entry.spare = ucmd; return rc; }
+  const ret = entry.execute(ucmd);
+  entry.spare = ucmd;
+  if (ucmd.newObj) {
+    if (ret < 0) ctx.objects.abort(ucmd.newObj);
+    else ctx.objects.finalize(ucmd.newObj);
   }
-
-  /** iommufd_fops_ioctl on behalf of task: returns the non-negative result or -errno. */
-  ioctl(task: Task, request: number, arg: number, files?: FileTable): number {
-    const index = (request & 0xff) - IOMMUFD_CMD_BASE;
-    if (index < 0 || index >= OPS.length) return vfioIoctl(this, task, request, arg);
-    const userSize = task.mm.readU32(arg);
-    if (userSize < 0) return -EFAULT;
-    const entry = OPS[index];
-    // The kernel answers ENOIOCTLCMD, which the VFS turns into ENOTTY.
-    if (!entry || entry.request !== request) return -ENOTTY;
-    if (userSize < entry.minSize) return -EINVAL;
-    const ucmd = takeUcmd(entry).begin(this, task, arg, userSize, files);
-    const rc = copyStructFromUser(task, ucmd, arg, userSize);
-    if (rc) { entry.spare = ucmd; return rc; }
-    const ret = entry.execute(ucmd);
-    entry.spare = ucmd;
-    if (ucmd.newObj) {
-      if (ret < 0) this.objects.abort(ucmd.newObj);
-      else this.objects.finalize(ucmd.newObj);
-    }
-    return ret;
-  }
-
-  /** Set once the file is closed; files the engine made (accesses) may still hold the context. */
-  closed = false;
-
-  /** All observable state: objects with ids, types and contents, and the accounting of every task involved. */
-  observe(...tasks: Task[]): string {
-    return observeCtx(this, tasks);
-  }
-
-  /** The file's release(): every object goes, leaves first. */
-  release(): void {
-    this.closed = true;
-    this.objects.destroyAll();
-    this.vfioIoas = undefined;
-  }
+  return ret;
 }
+
 
 /** The op's Ucmd (its kernel copy of the command), reused between calls; a nested call of the same op gets its own. */
 function takeUcmd(entry: IoctlOp): Ucmd {

@@ -2,7 +2,7 @@
 // and the leak check a process must pass once every file is closed: the
 // ground of failure-injection sweeps (a failed call leaves no trace).
 import type { IoasObject } from './ioas.ts';
-import type { IommufdCtx } from './main.ts';
+import type { IommufdCtx } from './context.ts';
 import { totalPins } from './pages.ts';
 import type { Process } from './process.ts';
 import type { Task } from './task.ts';

@@ -1,11 +1,11 @@
 // IOMMU_OPTION: the global RLIMIT_MODE and the per-IOAS HUGE_PAGES option.
-import { loadSpec } from '../harness/spec/load.ts';
+import { constantNum } from '../spec/loader/constants.ts';
 import { EBUSY, EFAULT, EINVAL, ENOENT, EOPNOTSUPP, EPERM } from './errno.ts';
 import { getIoas } from './ioas.ts';
-import { AccountMode } from './main.ts';
+import { AccountMode } from './context.ts';
 import { fieldsOf, type Ucmd } from './ucmd.ts';
 
-const C = (name: string) => Number(loadSpec().constants.get(name)!.value);
+const C = constantNum;
 const RLIMIT_MODE = C('IOMMU_OPTION_RLIMIT_MODE');
 const HUGE_PAGES = C('IOMMU_OPTION_HUGE_PAGES');
 const OP_SET = C('IOMMU_OPTION_OP_SET');

@@ -4,7 +4,8 @@
 // backend's syscalls act on; fork() gives a child sharing every open file.
 import { EBADF, EINVAL, EMFILE, ENOENT, ENOTTY } from './errno.ts';
 import { FailNth } from './fail.ts';
-import { IommufdCtx } from './main.ts';
+import { IommufdCtx } from './context.ts';
+import { iommufdIoctl } from './main.ts';
 import { Task } from './task.ts';
 import { type AddressSpace, Backing } from './usermem.ts';
 
@@ -89,7 +90,7 @@ export class Process {
     const f = this.fds.get(fd);
     if (!f) return -EBADF;
     if (f.kind !== 'iommufd') return -ENOTTY;
-    return f.ctx.ioctl(this.task, request >>> 0, arg, this);
+    return iommufdIoctl(f.ctx, this.task, request >>> 0, arg, this);
   }
 
   memfdCreate(name: string): number {

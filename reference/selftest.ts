@@ -2,7 +2,8 @@
 // devices and domains, reserved IOVA, checks of what the mock domain maps and
 // of page pin counts, and in-kernel accesses. Ops not modelled are refused
 // as unknown ops are.
-import { loadSpec } from '../harness/spec/load.ts';
+import { loadSpec } from '../spec/loader/load.ts';
+import { constantNum } from '../spec/loader/constants.ts';
 import { EBADFD, EFAULT, EINVAL, ENOENT, ENOMEM, EOPNOTSUPP, EOVERFLOW, EIO } from './errno.ts';
 import { AccessObject, accessRw, checkPages, pinPages, pinnedUnder, unpinPages } from './access.ts';
 import { SelftestObject, attach, bind, detach } from './device.ts';
@@ -14,7 +15,7 @@ import { PAGE_SIZE, userAddr } from './usermem.ts';
 import { fieldsOf, type Ucmd } from './ucmd.ts';
 
 const spec = loadSpec();
-const C = (name: string) => Number(spec.constants.get(name)!.value);
+const C = constantNum;
 const OP = (name: string) => C(name);
 const PAGE = BigInt(PAGE_SIZE);
 /** The selftest refuses buffers above 16 MiB before anything else. */

@@ -1,10 +1,10 @@
 // One ioctl call in flight: the kernel's struct iommufd_ucmd. Handlers read
 // and write the copied-in command by field name through its layout.
-import { loadSpec } from '../harness/spec/load.ts';
-import type { StructDef } from '../harness/spec/types.ts';
+import { loadSpec } from '../spec/loader/load.ts';
+import type { StructDef } from '../spec/loader/types.ts';
 import { EFAULT } from './errno.ts';
 import type { IommufdObject } from './object.ts';
-import type { FileTable, IommufdCtx } from './main.ts';
+import type { FileTable, IommufdCtx } from './context.ts';
 import type { Task } from './task.ts';
 
 /** Byte offsets of a struct's top-level fields, resolved once from spec/. */

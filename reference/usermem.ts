@@ -3,7 +3,7 @@
 // copy_to_user primitives the engine uses on it (EFAULT where a real kernel
 // would fault). Addresses are JS numbers: user space lies below 2^47.
 import { EFAULT, EINVAL, ENOMEM } from './errno.ts';
-import { PROT_READ, PROT_WRITE } from '../harness/backend/interface.ts';
+import { PROT_READ, PROT_WRITE } from '../spec/loader/constants.ts';
 
 export { PROT_READ, PROT_WRITE };
 

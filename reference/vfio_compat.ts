@@ -1,16 +1,17 @@
 // The VFIO type1 container ioctls that iommufd answers on the same file
 // (every request outside the iommufd range goes here), and IOMMU_VFIO_IOAS.
-import { loadSpec } from '../harness/spec/load.ts';
-import type { IoctlDef } from '../harness/spec/types.ts';
+import { loadSpec } from '../spec/loader/load.ts';
+import { constant } from '../spec/loader/constants.ts';
+import type { IoctlDef } from '../spec/loader/types.ts';
 import { EINVAL, ENODEV, ENOENT, ENOTTY, EOPNOTSUPP } from './errno.ts';
 import { getInfo, mapDma, unmapDma } from './vfio_type1.ts';
 import { getIoas, type IoasObject } from './ioas.ts';
-import type { IommufdCtx } from './main.ts';
+import type { IommufdCtx } from './context.ts';
 import type { Task } from './task.ts';
 import { fieldsOf, type Ucmd } from './ucmd.ts';
 
 const spec = loadSpec();
-const C = (name: string) => spec.constants.get(name)!.value;
+const C = constant;
 const VFIO_API_VERSION = Number(C('VFIO_API_VERSION'));
 const VFIO_IOAS_GET = Number(C('IOMMU_VFIO_IOAS_GET'));
 const VFIO_IOAS_SET = Number(C('IOMMU_VFIO_IOAS_SET'));

@@ -1,19 +1,20 @@
 // The VFIO type1 DMA ioctls iommufd emulates on the compatibility IOAS:
 // VFIO_IOMMU_GET_INFO (page sizes and a capability chain: DMA avail, then
 // the usable IOVA ranges), VFIO_IOMMU_MAP_DMA and VFIO_IOMMU_UNMAP_DMA.
-import { loadSpec } from '../harness/spec/load.ts';
-import type { IoctlDef } from '../harness/spec/types.ts';
+import { loadSpec } from '../spec/loader/load.ts';
+import { constant } from '../spec/loader/constants.ts';
+import type { IoctlDef } from '../spec/loader/types.ts';
 import { EFAULT, EINVAL, ENODEV } from './errno.ts';
 import { ULONG_MAX } from './io_pagetable.ts';
 import { hi32, lo32 } from './u64.ts';
 import { fixedMapFlags, mapUser, type IoasObject } from './ioas.ts';
-import type { IommufdCtx } from './main.ts';
+import type { IommufdCtx } from './context.ts';
 import type { Task } from './task.ts';
 import { fieldsOf } from './ucmd.ts';
 import { PAGE_SIZE } from './usermem.ts';
 
 const spec = loadSpec();
-const C = (name: string) => spec.constants.get(name)!.value;
+const C = constant;
 const INFO = fieldsOf('vfio_iommu_type1_info'), MAP = fieldsOf('vfio_iommu_type1_dma_map'), UNMAP = fieldsOf('vfio_iommu_type1_dma_unmap');
 const HDR = fieldsOf('vfio_info_cap_header'), CAP_IOVA = fieldsOf('vfio_iommu_type1_info_cap_iova_range'), AVAIL = fieldsOf('vfio_iommu_type1_info_dma_avail');
 const INFO_SIZE = spec.structs.get('vfio_iommu_type1_info')!.size;

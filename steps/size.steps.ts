@@ -3,7 +3,7 @@
 import { Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import { extendNonZero, extendZero, truncateTo } from '../harness/codec/variants.ts';
-import type { IoctlDef } from '../harness/spec/types.ts';
+import type { IoctlDef } from '../spec/loader/types.ts';
 import type { IommufdWorld } from './support/world.ts';
 
 /** A zeroed argument of n bytes whose leading u32 says n. */

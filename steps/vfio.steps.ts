@@ -4,7 +4,7 @@ import { Given, Then, type DataTable } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import { readPath } from '../harness/codec/codec.ts';
 import { callFields, expectOk } from './support/struct-call.ts';
-import { tableRows } from './support/vocabulary.ts';
+import { tableRows } from '../harness/lint/vocabulary.ts';
 import type { IommufdWorld } from './support/world.ts';
 
 Given('{var} is the VFIO compatibility IOAS', async function (this: IommufdWorld, ioas: string) {

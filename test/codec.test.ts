@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { loadSpec } from '../harness/spec/load.ts';
+import { loadSpec } from '../spec/loader/load.ts';
 import { decode, encode, readPath, nest } from '../harness/codec/codec.ts';
 import { CodecError } from '../harness/codec/schema.ts';
 import { extendNonZero, extendZero, truncateTo, withSizeField } from '../harness/codec/variants.ts';
 import { evaluate } from '../harness/codec/values.ts';
-import type { FieldDef, StructDef } from '../harness/spec/types.ts';
+import type { FieldDef, StructDef } from '../spec/loader/types.ts';
 import { RANGE } from '../harness/codec/scalar.ts';
 
 const spec = loadSpec();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadSpec } from '../harness/spec/load.ts';
+import { loadSpec } from '../spec/loader/load.ts';
 import { encode, readPath } from '../harness/codec/codec.ts';
 import { extendNonZero, extendZero, truncateTo } from '../harness/codec/variants.ts';
 import { iommufd } from './helpers.ts';

@@ -11,7 +11,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSpec, loadSpecFrom } from '../harness/spec/load.ts';
+import { loadSpec, loadSpecFrom } from '../spec/loader/load.ts';
 import { generate } from '../tools/gen-static-asserts.ts';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -2,7 +2,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SPEC_ROOT } from '../harness/spec/load.ts';
+import { SPEC_ROOT } from '../spec/loader/load.ts';
 import { Process } from '../reference/process.ts';
 import { PROT_READ, PROT_WRITE } from '../reference/usermem.ts';
 

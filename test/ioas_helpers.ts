@@ -1,5 +1,5 @@
 // Helpers of the IOAS tests: ioctls through Process.ioctl with structs encoded from spec/.
-import { loadSpec } from '../harness/spec/load.ts';
+import { loadSpec } from '../spec/loader/load.ts';
 import { encode, readPath } from '../harness/codec/codec.ts';
 import { Process } from '../reference/process.ts';
 import { PROT_READ, PROT_WRITE } from '../reference/usermem.ts';

@@ -63,7 +63,7 @@ test('lint reports a Gherkin syntax error with its line', async () => {
 });
 
 test('every ioctl of spec/ appears in the argument-rule outlines of argsz.feature', async () => {
-  const { loadSpec } = await import('../harness/spec/load.ts');
+  const { loadSpec } = await import('../spec/loader/load.ts');
   const { parseFeatures } = await import('../harness/lint/features.ts');
   const { scenarios } = parseFeatures([join(import.meta.dirname, '..', 'features', 'argsz.feature')]);
   const named = new Set(scenarios.map((s) => /^(\S+)/.exec(s.name)?.[1]));

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { loadSpec } from '../harness/spec/load.ts';
+import { loadSpec } from '../spec/loader/load.ts';
 import { encode, readPath } from '../harness/codec/codec.ts';
 import { createBackend } from '../harness/backend/index.ts';
 import { BackendError, BackendSkipped, type Backend } from '../harness/backend/interface.ts';

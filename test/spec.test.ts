@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { writeFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
-import { loadSpec, loadSpecFrom } from '../harness/spec/load.ts';
+import { loadSpec, loadSpecFrom } from '../spec/loader/load.ts';
 import { loadRules } from '../harness/rules/catalog.ts';
 import { mutatedSpec } from './helpers.ts';
 

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { VALIDATOR_CACHE, schemaValidators } from '../harness/spec/validators.ts';
+import { VALIDATOR_CACHE, schemaValidators } from '../spec/loader/validators.ts';
 
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'bin', 'iommufd-conform.mjs');

@@ -24,9 +24,9 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadSpec, loadSpecFrom } from '../harness/spec/load.ts';
-import { lineOfPointer } from '../harness/spec/jsonpos.ts';
-import { SCALAR_SIZE, type FieldDef, type ScalarType, type Spec, type StructDef, type UapiFile } from '../harness/spec/types.ts';
+import { loadSpec, loadSpecFrom } from '../spec/loader/load.ts';
+import { lineOfPointer } from '../spec/loader/jsonpos.ts';
+import { SCALAR_SIZE, type FieldDef, type ScalarType, type Spec, type StructDef, type UapiFile } from '../spec/loader/types.ts';
 
 export type CheckKind = UapiFile['check'];
 export const CHECK_KINDS: readonly CheckKind[] = ['libc-dev-newest', 'libc-dev-system', 'kernel-source'];

@@ -56,8 +56,7 @@ export class BackendSkipped extends Error {
   override name = 'BackendSkipped';
 }
 
-export const PROT_READ = 1;
-export const PROT_WRITE = 2;
+export { PROT_READ, PROT_WRITE } from '../../spec/loader/constants.ts';
 
 export interface Backend {
   readonly info: BackendInfo;

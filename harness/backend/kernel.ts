@@ -8,7 +8,7 @@ import { existsSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../spec/root.ts';
+import { PROJECT_ROOT } from '../../spec/loader/root.ts';
 import { ProcessBackend, type LineChannel } from './process.ts';
 import { onLines } from './lines.ts';
 

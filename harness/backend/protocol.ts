@@ -2,8 +2,8 @@
 // hex and u64 encodings, and the ajv validators both ends use.
 import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv';
-import { SPEC_ROOT, readJson } from '../spec/load.ts';
-import { schemaValidators } from '../spec/validators.ts';
+import { SPEC_ROOT, readJson } from '../../spec/loader/load.ts';
+import { schemaValidators } from '../../spec/loader/validators.ts';
 import type { BackendInfo, IoctlArg } from './interface.ts';
 
 export const PROTOCOL_VERSION = 1;

@@ -1,5 +1,5 @@
 // The reference engine as a backend, in-process.
-import { errno, loadSpec } from '../spec/load.ts';
+import { errno, loadSpec } from '../../spec/loader/load.ts';
 import { Process } from '../../reference/process.ts';
 import { EFAULT, EINVAL, ENOSYS } from '../../reference/errno.ts';
 import { PAGE_SIZE, TASK_SIZE, userAddr as toAddr } from '../../reference/usermem.ts';

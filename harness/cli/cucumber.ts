@@ -3,7 +3,7 @@
 import { loadConfiguration, loadSupport, runCucumber, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import type { Envelope } from '@cucumber/messages';
 import { PassThrough } from 'node:stream';
-import { PROJECT_ROOT } from '../spec/root.ts';
+import { PROJECT_ROOT } from '../../spec/loader/root.ts';
 
 export interface CucumberRun {
   paths?: string[];

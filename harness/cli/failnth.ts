@@ -1,7 +1,7 @@
 // `iommufd-conform failnth`: the failure-injection sweep (harness/failnth/)
 // over the IOAS features, with a summary and a non-zero exit on any violation.
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../spec/root.ts';
+import { PROJECT_ROOT } from '../../spec/loader/root.ts';
 import { sweep } from '../failnth/sweep.ts';
 
 /** The features of the IO address space, swept when no feature is named. */

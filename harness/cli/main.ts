@@ -1,7 +1,7 @@
 // The iommufd-conform command line.
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../spec/root.ts';
+import { PROJECT_ROOT } from '../../spec/loader/root.ts';
 
 // Commands load their modules on demand: `serve` must start fast, without cucumber.
 

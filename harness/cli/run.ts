@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { ConformanceCollector } from '../report/conformance.ts';
 import { applyExpectations, expectationsFile, loadExpectations } from '../report/expectations.ts';
 import { loadRules } from '../rules/catalog.ts';
-import { PROJECT_ROOT } from '../spec/root.ts';
+import { PROJECT_ROOT } from '../../spec/loader/root.ts';
 import { startBackend } from '../backend/start.ts';
 
 export interface RunOptions {

@@ -1,6 +1,6 @@
 // Encodes objects to the little-endian bytes of a struct and decodes them
 // back, driven only by the struct descriptions of spec/.
-import type { FieldDef, StructDef } from '../spec/types.ts';
+import type { FieldDef, StructDef } from '../../spec/loader/types.ts';
 import { CodecError, validateObject } from './schema.ts';
 import { parseIntLiteral, readScalar, writeScalar } from './scalar.ts';
 

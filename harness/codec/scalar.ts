@@ -1,5 +1,5 @@
 // Little-endian reads and writes of the spec's scalar types on a DataView.
-import type { ScalarType } from '../spec/types.ts';
+import type { ScalarType } from '../../spec/loader/types.ts';
 
 export const RANGE: Record<ScalarType, { min: bigint; max: bigint; bits: number; signed: boolean }> = {
   u8: { min: 0n, max: 0xffn, bits: 8, signed: false },

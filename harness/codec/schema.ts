@@ -2,7 +2,7 @@
 // must have before it is encoded (known fields, right types, values in range).
 import Ajv2020Module from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
-import type { FieldDef, StructDef } from '../spec/types.ts';
+import type { FieldDef, StructDef } from '../../spec/loader/types.ts';
 import { RANGE, parseIntLiteral } from './scalar.ts';
 
 const Ajv2020 = Ajv2020Module as unknown as typeof Ajv2020Module.default;

@@ -1,7 +1,7 @@
 // Value expressions of feature tables: numbers (decimal or 0x hex), constant
 // names from spec/, remembered $names, joined with | (or) and + (add), e.g.
 // "IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE" or "$buf + 0x1000".
-import type { Spec } from '../spec/types.ts';
+import type { Spec } from '../../spec/loader/types.ts';
 import { parseIntLiteral } from './scalar.ts';
 
 export class ValueError extends Error {

@@ -14,7 +14,7 @@ import { ConformanceCollector } from '../report/conformance.ts';
 import { runWithCucumber } from '../cli/cucumber.ts';
 import type { Process } from '../../reference/process.ts';
 import { ENOMEM } from '../../reference/errno.ts';
-import { loadSpec } from '../spec/load.ts';
+import { loadSpec } from '../../spec/loader/load.ts';
 import { leaks } from '../../reference/observe.ts';
 
 const spec = loadSpec();

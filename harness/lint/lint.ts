@@ -2,13 +2,13 @@
 // catalog, every step has a definition, every field table fits its struct,
 // and every rule is covered by a scenario or says why not yet.
 import type { Envelope } from '@cucumber/messages';
-import { loadSpec } from '../spec/load.ts';
+import { loadSpec } from '../../spec/loader/load.ts';
 import { evaluate } from '../codec/values.ts';
 import { nest, fieldAt, type FieldValue } from '../codec/codec.ts';
 import { validateObject } from '../codec/schema.ts';
 import { loadRules, RULE_TAG, type Rule } from '../rules/catalog.ts';
 import { runWithCucumber } from '../cli/cucumber.ts';
-import { TABLE_STEPS, tableRows } from '../../steps/support/vocabulary.ts';
+import { TABLE_STEPS, tableRows } from './vocabulary.ts';
 import { astLines, featureFiles, parseFeatures, type ParsedScenario } from './features.ts';
 
 export interface LintProblem { file: string; line: number; message: string }

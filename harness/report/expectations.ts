@@ -4,8 +4,8 @@
 // unexpected pass (which fails the run until the entry is removed).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { metaValidator, readJson, schemaErrors } from '../spec/load.ts';
-import { PROJECT_ROOT } from '../spec/root.ts';
+import { metaValidator, readJson, schemaErrors } from '../../spec/loader/load.ts';
+import { PROJECT_ROOT } from '../../spec/loader/root.ts';
 import type { ScenarioRecord } from './conformance.ts';
 
 interface Expectation { feature: string; scenario: string; observed: string; reason: string }

@@ -1,9 +1,9 @@
 // The rule catalog of spec/rules: one entry per documented rule, validated
 // against spec/meta/rules.schema.json, with where each entry is written.
 import { join } from 'node:path';
-import { SPEC_ROOT, readValidatedDir } from '../spec/load.ts';
-import { lineOfPointer } from '../spec/jsonpos.ts';
-import { SpecError } from '../spec/types.ts';
+import { SPEC_ROOT, readValidatedDir } from '../../spec/loader/load.ts';
+import { lineOfPointer } from '../../spec/loader/jsonpos.ts';
+import { SpecError } from '../../spec/loader/types.ts';
 
 export interface Rule {
   id: string;

@@ -1,7 +1,7 @@
 // One backend per run, a fresh process for every scenario.
 import { AfterAll, Before, BeforeAll, defineParameterType, setDefaultTimeout } from '@cucumber/cucumber';
 import { loadRules, RULE_TAG } from '../../harness/rules/catalog.ts';
-import { loadSpec } from '../../harness/spec/load.ts';
+import { loadSpec } from '../../spec/loader/load.ts';
 import { createBackend } from '../../harness/backend/index.ts';
 import { backend, setBackend, takePreset, type WorldParams } from './world.ts';
 import { BackendSkipped } from '../../harness/backend/process.ts';

@@ -1,12 +1,12 @@
 // The state of one scenario: the backend, the iommufds it opened, the names
 // it remembered and the outcome of the last calls.
 import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
-import { loadSpec } from '../../harness/spec/load.ts';
-import type { Spec, IoctlDef } from '../../harness/spec/types.ts';
+import { loadSpec } from '../../spec/loader/load.ts';
+import type { Spec, IoctlDef } from '../../spec/loader/types.ts';
 import type { Backend, IoctlArg, IoctlResult } from '../../harness/backend/interface.ts';
 import { evaluate } from '../../harness/codec/values.ts';
 import { encode, nest, type FieldValue } from '../../harness/codec/codec.ts';
-import { tableRows } from './vocabulary.ts';
+import { tableRows } from '../../harness/lint/vocabulary.ts';
 
 export interface Call {
   ioctl: IoctlDef;

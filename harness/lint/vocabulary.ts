@@ -1,6 +1,6 @@
-// Step patterns shared by the step definitions and by lint, which must know
-// which struct a step's table describes without running it.
-import type { Spec, StructDef } from '../../harness/spec/types.ts';
+// Step patterns that lint knows and the step definitions follow: lint must
+// know which struct a step's table describes without running it.
+import type { Spec, StructDef } from '../../spec/loader/types.ts';
 
 /** Steps that take a field | value table, and how to find the struct from the step text. */
 export const TABLE_STEPS: { pattern: RegExp; struct: (m: RegExpExecArray, spec: Spec) => StructDef | undefined }[] = [
