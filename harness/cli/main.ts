@@ -1,21 +1,68 @@
-// The iommufd-conform command line.
-import { parseArgs } from 'node:util';
+// The iommufd-conform command line. Every option and path is checked before
+// anything runs: a mistake is one line and exit 2 (harness/cli/args.ts,
+// checks.ts). Paths are the user's: relative to the current directory.
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../spec/loader/root.ts';
+import { UsageError, commandHelp, parseCommand, usage, type Parsed } from './args.ts';
+import { backendName, existingDir, existingFile, featurePaths, formatSpec, outputDir, positiveMs, syntaxErrors, tagExpression } from './checks.ts';
 
 // Commands load their modules on demand: `serve` must start fast, without cucumber.
 
-const USAGE = `usage: iommufd-conform <command> [options]
+type Values = Parsed['values'];
+const str = (v: Values, k: string) => v[k] as string | undefined;
 
-commands:
-  run    [--backend NAME] [--tags EXPR] [--format NAME] [--reports DIR] [--timeout MS] [--expectations FILE] [FEATURE...]
-         run the conformance suite; NAME: reference (default), cmd:<argv...>, kernel, kernel-6.12
-  serve  the reference engine as a wire-protocol server on stdin/stdout
-  lint   [--features DIR]   check scenarios, steps, tables and rule coverage
-  failnth [--tags EXPR] [FEATURE...]   failure-injection sweep on the reference engine (default: the IOAS features)
-  rules  [--features DIR] [--json]   each rule with its covering scenarios`;
+/** Gherkin syntax errors stop a run before it starts, as file:line: message. */
+function checkSyntax(paths: string[]): void {
+  const problems = syntaxErrors(paths);
+  if (problems.length) throw new AggregateError(problems.map((p) => new Error(`${p.file}:${p.line}: ${p.message}`)), 'syntax errors');
+}
 
-function reportError(e: unknown): number {
+async function runCommand(v: Values, positionals: string[]): Promise<number> {
+  const backend = backendName(str(v, 'backend') ?? 'reference');
+  const timeoutMs = str(v, 'timeout') === undefined ? undefined : positiveMs('--timeout', str(v, 'timeout')!);
+  const format = formatSpec(str(v, 'format') ?? 'progress');
+  const tags = str(v, 'tags') === undefined ? undefined : tagExpression(str(v, 'tags')!);
+  const reports = outputDir('--reports', str(v, 'reports') ?? join(PROJECT_ROOT, 'reports'));
+  const expectations = str(v, 'expectations') === undefined ? undefined : existingFile('--expectations', str(v, 'expectations')!);
+  const paths = positionals.length ? featurePaths(positionals) : undefined;
+  checkSyntax(paths ?? [join(PROJECT_ROOT, 'features')]);
+  const { startBackend } = await import('../backend/start.ts');
+  startBackend({ backend, timeoutMs });
+  const { run } = await import('./run.ts');
+  return await run({ started: true, backend, tags, format, reports, timeoutMs, expectations, paths });
+}
+
+async function failnth(v: Values, positionals: string[]): Promise<number> {
+  const tags = str(v, 'tags') === undefined ? undefined : tagExpression(str(v, 'tags')!);
+  const paths = featurePaths(positionals);
+  const { failnthCommand, IOAS_FEATURES } = await import('./failnth.ts');
+  checkSyntax(paths.length ? paths : IOAS_FEATURES.map((f) => join(PROJECT_ROOT, 'features', f)));
+  return await failnthCommand(paths, tags);
+}
+
+async function lintCommand(v: Values): Promise<number> {
+  const dir = existingDir('--features', str(v, 'features') ?? join(PROJECT_ROOT, 'features'));
+  const { lint } = await import('../lint/lint.ts');
+  const { problems, scenarios, rules } = await lint(dir);
+  for (const p of problems) console.log(`${p.file}:${p.line}: ${p.message}`);
+  console.log(`lint: ${scenarios.length} scenarios, ${rules.size} rules, ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
+  return problems.length ? 1 : 0;
+}
+
+const COMMAND_MAIN: Record<string, (v: Values, positionals: string[]) => Promise<number>> = {
+  run: runCommand,
+  serve: async () => (await import('./serve.ts')).serveMain(),
+  failnth,
+  lint: lintCommand,
+  rules: async (v) => (await import('./rules.ts')).rulesReport(existingDir('--features', str(v, 'features') ?? join(PROJECT_ROOT, 'features')), v.json === true),
+};
+
+/** Errors as lines: a usage error names its command; an aggregate gives one line per error. */
+function reportError(cmd: string, e: unknown): number {
+  if (e instanceof UsageError) {
+    console.error(`iommufd-conform${cmd in COMMAND_MAIN ? ` ${cmd}` : ''}: ${e.message}`);
+    return 2;
+  }
   const errs = (e as AggregateError).errors ?? [e];
   for (const err of errs) console.error(String((err as Error).message ?? err));
   return 2;
@@ -23,42 +70,22 @@ function reportError(e: unknown): number {
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  if (cmd === undefined) {
+    console.error(usage());
+    return 2;
+  }
+  if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    console.log(rest[0] && rest[0] in COMMAND_MAIN ? commandHelp(rest[0]) : usage());
+    return 0;
+  }
   try {
-    if (cmd === 'run') {
-      const { values, positionals } = parseArgs({
-        args: rest, allowPositionals: true,
-        options: { expectations: { type: 'string' }, timeout: { type: 'string' }, backend: { type: 'string', default: 'reference' }, tags: { type: 'string' }, format: { type: 'string', default: 'progress' }, reports: { type: 'string', default: join(PROJECT_ROOT, 'reports') } },
-      });
-      const { startBackend } = await import('../backend/start.ts');
-      startBackend({ backend: values.backend!, timeoutMs: values.timeout ? Number(values.timeout) : undefined });
-      const { run } = await import('./run.ts');
-      return await run({ started: true, backend: values.backend!, tags: values.tags, format: values.format!, reports: values.reports!, timeoutMs: values.timeout ? Number(values.timeout) : undefined, expectations: values.expectations, paths: positionals.length ? positionals : undefined });
+    const { help, values, positionals } = parseCommand(cmd, rest);
+    if (help) {
+      console.log(commandHelp(cmd));
+      return 0;
     }
-    if (cmd === 'serve') {
-      const { serveMain } = await import('./serve.ts');
-      return await serveMain();
-    }
-    if (cmd === 'failnth') {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { tags: { type: 'string' } } });
-      const { failnthCommand } = await import('./failnth.ts');
-      return await failnthCommand(positionals, values.tags);
-    }
-    if (cmd === 'lint') {
-      const { values } = parseArgs({ args: rest, options: { features: { type: 'string', default: join(PROJECT_ROOT, 'features') } } });
-      const { lint } = await import('../lint/lint.ts');
-      const { problems, scenarios, rules } = await lint(values.features!);
-      for (const p of problems) console.log(`${p.file}:${p.line}: ${p.message}`);
-      console.log(`lint: ${scenarios.length} scenarios, ${rules.size} rules, ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
-      return problems.length ? 1 : 0;
-    }
-    if (cmd === 'rules') {
-      const { values } = parseArgs({ args: rest, options: { features: { type: 'string', default: join(PROJECT_ROOT, 'features') }, json: { type: 'boolean', default: false } } });
-      const { rulesReport } = await import('./rules.ts');
-      return rulesReport(values.features!, values.json!);
-    }
-    console.error(USAGE);
-    return cmd === undefined || cmd === '--help' || cmd === 'help' ? 0 : 2;
+    return await COMMAND_MAIN[cmd]!(values, positionals);
   } catch (e) {
-    return reportError(e);
+    return reportError(cmd, e);
   }
 }

@@ -40,8 +40,9 @@ export function parseFeatures(files: string[], base = process.cwd()): { scenario
       type GherkinErr = { message: string; location?: { line: number } };
       const errs: GherkinErr[] = (e as { errors?: GherkinErr[] }).errors ?? [e as GherkinErr];
       for (const err of errs) {
-        const m = /\((\d+):\d+\)/.exec(err.message);
-        problems.push({ file, line: err.location?.line ?? (m ? Number(m[1]) : 1), message: err.message });
+        // Gherkin's messages start with "(line:column): ", which file:line already says.
+        const m = /^\((\d+):\d+\):?\s*/.exec(err.message);
+        problems.push({ file, line: err.location?.line ?? (m ? Number(m[1]) : 1), message: err.message.slice(m?.[0].length ?? 0) });
       }
       continue;
     }

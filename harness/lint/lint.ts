@@ -1,6 +1,8 @@
 // `iommufd-conform lint`: every scenario names at least one rule of the
 // catalog, every step has a definition, every field table fits its struct,
 // and every rule is covered by a scenario or says why not yet.
+import { relative, resolve } from 'node:path';
+import { PROJECT_ROOT } from '../../spec/loader/root.ts';
 import type { Envelope } from '@cucumber/messages';
 import { loadSpec } from '../../spec/loader/load.ts';
 import { evaluate } from '../codec/values.ts';
@@ -78,7 +80,8 @@ async function checkStepDefinitions(paths: string[], out: LintProblem[]): Promis
     const key = `${ps.uri}:${line}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ file: ps.uri, line, message: `${b.status === 'UNDEFINED' ? 'no step definition matches' : 'several step definitions match'}: "${ps.text}"` });
+    // cucumber's uris are relative to the project; lint's file names to the current directory.
+    out.push({ file: relative(process.cwd(), resolve(PROJECT_ROOT, ps.uri)), line, message: `${b.status === 'UNDEFINED' ? 'no step definition matches' : 'several step definitions match'}: "${ps.text}"` });
   }
 }
 
@@ -102,7 +105,10 @@ export async function lint(featureDir: string, opts: { coverage?: boolean; rules
   const { scenarios, problems: parse } = parseFeatures(files);
   problems.push(...parse);
   for (const s of scenarios) { checkTags(s, rules, problems); checkTables(s, problems); }
-  if (!parse.length) await checkStepDefinitions(files, problems);
+  // A file that does not parse is reported as such; the dry run checks the others.
+  const broken = new Set(parse.map((p) => p.file));
+  const parsed = files.filter((f) => !broken.has(relative(process.cwd(), f)));
+  if (parsed.length) await checkStepDefinitions(parsed, problems);
   if (opts.coverage ?? true) checkCoverage(scenarios, rules, problems);
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return { problems, scenarios, rules };
