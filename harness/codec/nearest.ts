@@ -7,11 +7,12 @@ export function closest(name: string, known: Iterable<string>, max = 3): string 
   return near.length ? `; did you mean ${near.join(', ')}?` : '';
 }
 
-/** Up to `max` known names within a small edit distance of `name`, nearest first. */
+/** Up to `max` known names within a small edit distance of `name`: the nearest, and those one edit further. */
 export function nearest(name: string, known: Iterable<string>, max = 3): string[] {
-  const limit = Math.max(2, Math.floor(name.length / 3));
-  return [...known].map((k) => [k, editDistance(name.toLowerCase(), k.toLowerCase())] as const)
-    .filter(([, d]) => d <= limit).sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).slice(0, max).map(([k]) => k);
+  const scored = [...known].map((k) => [k, editDistance(name.toLowerCase(), k.toLowerCase())] as const);
+  const best = Math.min(...scored.map(([, d]) => d));
+  const limit = Math.min(best + 1, Math.max(2, Math.floor(name.length / 3)));
+  return scored.filter(([, d]) => d <= limit).sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).slice(0, max).map(([k]) => k);
 }
 
 function editDistance(a: string, b: string): number {

@@ -5,12 +5,13 @@ import { relative, resolve } from 'node:path';
 import { PROJECT_ROOT } from '../../spec/loader/root.ts';
 import type { Envelope } from '@cucumber/messages';
 import { loadSpec } from '../../spec/loader/load.ts';
-import { evaluate } from '../codec/values.ts';
-import { nest, fieldAt, type FieldValue } from '../codec/codec.ts';
+import { rowValue } from '../codec/values.ts';
+import { nest, type FieldValue } from '../codec/codec.ts';
 import { validateObject } from '../codec/schema.ts';
 import { loadRules, RULE_TAG, type Rule } from '../rules/catalog.ts';
 import { runWithCucumber } from '../cli/cucumber.ts';
-import { TABLE_STEPS, tableRows } from './vocabulary.ts';
+import { TABLE_STEPS, namesSet, namesUsed, tableRows } from './vocabulary.ts';
+import { closest } from '../codec/nearest.ts';
 import { astLines, featureFiles, parseFeatures, type ParsedScenario } from './features.ts';
 
 export interface LintProblem { file: string; line: number; message: string }
@@ -39,12 +40,8 @@ function checkTables(s: ParsedScenario, out: LintProblem[]): void {
       const skip = step.table.rows.length - rows.length;
       rows.forEach(([field, expr], i) => {
         const line = step.table!.lines[i + skip] ?? step.line;
-        if (!fieldAt(def, field)) {
-          out.push({ file: s.file, line, message: `unknown field '${field}' of struct ${def.name}` });
-          return;
-        }
-        try { flat[field] = evaluate(spec, expr); } catch (e) {
-          out.push({ file: s.file, line, message: `field '${field}': ${(e as Error).message}` });
+        try { flat[field] = rowValue(spec, def, field, expr); } catch (e) {
+          out.push({ file: s.file, line, message: (e as Error).message });
         }
       });
       for (const err of validateObject(def, nest(flat))) {
@@ -53,6 +50,27 @@ function checkTables(s: ParsedScenario, out: LintProblem[]): void {
       }
       break;
     }
+  }
+}
+
+/** Every $name a step uses must be set by an earlier step of its scenario (or the Background). */
+function checkNames(s: ParsedScenario, out: LintProblem[]): void {
+  const setAt = new Map<string, number>();
+  for (const step of s.steps) for (const n of namesSet(step.text)) if (!setAt.has(n)) setAt.set(n, step.line);
+  const known = new Set<string>();
+  for (const step of s.steps) {
+    for (const { name, line } of namesUsed(step)) {
+      if (known.has(name)) continue;
+      const later = setAt.get(name);
+      out.push({
+        file: s.file, line,
+        message: later !== undefined
+          ? `${name} is used before the step that sets it (line ${later})`
+          : `${name} is set by no step of this scenario or its Background (a step ending "as ${name}" sets it, e.g. "I remember out_ioas_id as ${name}")${closest(name, setAt.keys())}`,
+      });
+      known.add(name);
+    }
+    for (const n of namesSet(step.text)) known.add(n);
   }
 }
 
@@ -104,12 +122,14 @@ export async function lint(featureDir: string, opts: { coverage?: boolean; rules
   const files = featureFiles(featureDir);
   const { scenarios, problems: parse } = parseFeatures(files);
   problems.push(...parse);
-  for (const s of scenarios) { checkTags(s, rules, problems); checkTables(s, problems); }
+  for (const s of scenarios) { checkTags(s, rules, problems); checkTables(s, problems); checkNames(s, problems); }
   // A file that does not parse is reported as such; the dry run checks the others.
   const broken = new Set(parse.map((p) => p.file));
   const parsed = files.filter((f) => !broken.has(relative(process.cwd(), f)));
   if (parsed.length) await checkStepDefinitions(parsed, problems);
   if (opts.coverage ?? true) checkCoverage(scenarios, rules, problems);
-  problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-  return { problems, scenarios, rules };
+  // The examples of an outline share their steps: one problem of a step is said once.
+  const unique = [...new Map(problems.map((p) => [`${p.file}:${p.line}: ${p.message}`, p])).values()];
+  unique.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  return { problems: unique, scenarios, rules };
 }
