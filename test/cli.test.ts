@@ -3,7 +3,7 @@
 // relative to the current directory. main() runs in-process, output captured.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../harness/cli/main.ts';
 import { PROJECT_ROOT } from '../spec/loader/root.ts';
@@ -103,5 +103,55 @@ test('FEATURE paths resolve against the current directory, and path:line selects
     assert.equal(r.rc, 0, r.out + r.err);
     assert.match(r.out, /^1 passed, 0 failed$/m);
     assert.match(r.out, /reports: out\/conformance\.json/);
+  } finally { process.chdir(cwd); }
+});
+
+const MISTAKES = `Feature: mistakes of the scenario text
+
+  Background:
+    Given an open iommufd
+
+  @OBJECTS.DESTROY.UNKNOWN
+  Scenario: an unknown field
+    When I call IOMMU_DESTROY with:
+      | field | value |
+      | idd   | 1     |
+    Then it fails with ENOENT
+
+  @OBJECTS.DESTROY.UNKNOWN
+  Scenario: a misspelt constant
+    When I call IOMMU_IOAS_MAP with:
+      | field  | value                    |
+      | length | 0x1000                   |
+      | flags  | IOMMU_IOAS_MAP_FIXED_IOV |
+    Then it fails with EINVAL
+
+  @OBJECTS.DESTROY.UNKNOWN
+  Scenario: a name never remembered
+    When I destroy $nothing
+    Then it fails with ENOENT
+
+  @OBJECTS.DESTROY.UNKNOWN
+  Scenario: an unknown field of the result
+    When I call IOMMU_IOAS_ALLOC with no fields set
+    Then it succeeds
+    And I remember out_ioas as $ioas
+`;
+
+test('a mistake in a scenario\'s table or text fails it with file:line of the row or step and what is wrong, no stack trace', async () => {
+  const dir = tempDir('iommufd-cli-');
+  writeFileSync(join(dir, 'mistakes.feature'), MISTAKES);
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    const r = await cli('run', '--format', 'summary', '--reports', 'out', 'mistakes.feature');
+    assert.equal(r.rc, 1, r.out + r.err);
+    const { scenarios } = JSON.parse(readFileSync(join(dir, 'out', 'conformance.json'), 'utf8')) as { scenarios: { name: string; message: string }[] };
+    assert.deepEqual(Object.fromEntries(scenarios.map((s) => [s.name, s.message])), {
+      'an unknown field': "mistakes.feature:10: unknown field 'idd' of struct iommu_destroy; did you mean id?",
+      'a misspelt constant': "mistakes.feature:18: field 'flags': unknown constant 'IOMMU_IOAS_MAP_FIXED_IOV': neither a number, a constant of spec/ nor a $name; did you mean IOMMU_IOAS_MAP_FIXED_IOVA?",
+      'a name never remembered': 'mistakes.feature:23: $nothing has not been remembered',
+      'an unknown field of the result': "mistakes.feature:30: unknown field 'out_ioas' of struct iommu_ioas_alloc; did you mean out_ioas_id?",
+    });
   } finally { process.chdir(cwd); }
 });

@@ -9,7 +9,9 @@ export function closest(name: string, known: Iterable<string>, max = 3): string 
 
 /** Up to `max` known names within a small edit distance of `name`: the nearest, and those one edit further. */
 export function nearest(name: string, known: Iterable<string>, max = 3): string[] {
-  const scored = [...known].map((k) => [k, editDistance(name.toLowerCase(), k.toLowerCase())] as const);
+  const n = name.toLowerCase();
+  // A name cut short (out_ioas for out_ioas_id) is as near as one typing mistake.
+  const scored = [...known].map((k) => [k, n.length >= 3 && k.toLowerCase().startsWith(n) ? 1 : editDistance(n, k.toLowerCase())] as const);
   const best = Math.min(...scored.map(([, d]) => d));
   const limit = Math.min(best + 1, Math.max(2, Math.floor(name.length / 3)));
   return scored.filter(([, d]) => d <= limit).sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).slice(0, max).map(([k]) => k);
