@@ -102,3 +102,27 @@ test('lint passes the project features and every rule is covered or pending', as
   assert.deepEqual(problems, []);
   assert.ok(scenarios.length > 100);
 });
+
+test('lint knows every step that sets a $name: each step definition that remembers a name or opens an iommufd', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const { namesSet } = await import('../harness/lint/vocabulary.ts');
+  const dir = join(import.meta.dirname, '..', 'steps');
+  const SAMPLE: Record<string, string> = { var: '$x', value: '1', string: '"s"', int: '1', word: 'w', field: 'f', ioctl: 'IOMMU_DESTROY', errno: 'EINVAL' };
+  let setters = 0;
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.steps.ts'))) {
+    const src = readFileSync(join(dir, f), 'utf8');
+    for (const def of src.split(/^(?=(?:Given|When|Then)\()/m).slice(1)) {
+      const pattern = /^\w+\('([^']+)'/.exec(def)?.[1];
+      if (!pattern) continue;
+      const wants = [
+        ...[...def.matchAll(/vars\.set\((?:name|`\$\{name\}(\w+)`)/g)].map((m) => `$x${m[1] ?? ''}`),
+        ...(/openIommufd\(\)/.test(def) ? ['$iommufd'] : /openIommufd\(name/.test(def) ? ['$x'] : []),
+      ];
+      if (!wants.length) continue;
+      setters++;
+      const text = pattern.replace(/\{(\w+)\}/g, (_, t: string) => SAMPLE[t]!).replace(/\(s\)/g, '');
+      assert.deepEqual(namesSet(text).sort(), [...new Set(wants)].sort(), `${f}: '${pattern}'`);
+    }
+  }
+  assert.ok(setters >= 10, `${setters} setters found`);
+});
