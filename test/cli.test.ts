@@ -155,3 +155,10 @@ test('a mistake in a scenario\'s table or text fails it with file:line of the ro
     });
   } finally { process.chdir(cwd); }
 });
+
+test('a tag no selected scenario carries is a warning naming the nearest tags', async () => {
+  const r = await cli('run', '--format', 'summary', '--reports', join(tempDir('iommufd-cli-'), 'out'), '--tags', '@OBJECTS.ID.NONZER', join(PROJECT_ROOT, 'features', 'objects.feature'));
+  assert.equal(r.rc, 1);
+  assert.equal(r.err, 'iommufd-conform run: warning: no selected scenario has tag @OBJECTS.ID.NONZER; did you mean @OBJECTS.ID.NONZERO?');
+  assert.match(r.out, /no scenario was selected/);
+});

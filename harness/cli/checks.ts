@@ -5,7 +5,7 @@ import { dirname, basename, join, resolve } from 'node:path';
 import parseTagExpression from '@cucumber/tag-expressions';
 import { UsageError } from './args.ts';
 import { closest } from '../codec/nearest.ts';
-import { featureFiles, parseFeatures, type ParseProblem } from '../lint/features.ts';
+import { featureFiles, parseFeatures, type ParseProblem, type ParsedScenario } from '../lint/features.ts';
 
 /** A whole number of milliseconds above 0 that a timer can hold. */
 export function positiveMs(option: string, v: string): number {
@@ -57,7 +57,7 @@ export function tagExpression(v: string): string {
     const why = /syntax error: (.*?)\.?$/.exec((e as Error).message)?.[1] ?? (e as Error).message;
     throw new UsageError(`--tags '${v}': not a valid tag expression: ${why.replace(/^./, (c) => c.toLowerCase())}`);
   }
-  const bare = v.replace(/\\./g, 'x').split(/[\s()]+/).filter((w) => w && !['and', 'or', 'not'].includes(w) && !w.startsWith('@'));
+  const bare = tagsOf(v).filter((w) => !w.startsWith('@'));
   if (bare.length) throw new UsageError(`--tags '${v}': tag '${bare[0]}' does not start with @ (tags are written @NAME, e.g. @IOAS.MAP.FIXED)`);
   return v;
 }
@@ -119,7 +119,18 @@ export function filesOf(paths: string[]): string[] {
   }))];
 }
 
-/** Gherkin syntax errors of the files, as file:line: message (relative to `cwd`). */
-export function syntaxErrors(paths: string[], cwd = process.cwd()): ParseProblem[] {
-  return parseFeatures(filesOf(paths), cwd).problems;
+/** The scenarios of the files that paths name, and their Gherkin syntax errors (file names relative to `cwd`). */
+export function parseSelected(paths: string[], cwd = process.cwd()): { scenarios: ParsedScenario[]; problems: ParseProblem[] } {
+  return parseFeatures(filesOf(paths), cwd);
+}
+
+/** The tags of a (valid) tag expression. */
+export function tagsOf(expr: string): string[] {
+  return expr.replace(/\\./g, 'x').split(/[\s()]+/).filter((w) => w && !['and', 'or', 'not'].includes(w));
+}
+
+/** A warning for each tag of the expression that no scenario carries: most often a typing mistake. */
+export function unknownTags(expr: string, scenarios: ParsedScenario[]): string[] {
+  const known = new Set(scenarios.flatMap((s) => s.tags));
+  return tagsOf(expr).filter((t) => !known.has(t)).map((t) => `no selected scenario has tag ${t}${closest(t, known)}`);
 }

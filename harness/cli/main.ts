@@ -4,17 +4,21 @@
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../spec/loader/root.ts';
 import { UsageError, commandHelp, parseCommand, usage, type Parsed } from './args.ts';
-import { backendName, existingDir, existingFile, featurePaths, formatSpec, outputDir, positiveMs, syntaxErrors, tagExpression } from './checks.ts';
+import { backendName, existingDir, existingFile, featurePaths, formatSpec, outputDir, parseSelected, positiveMs, tagExpression, unknownTags } from './checks.ts';
 
 // Commands load their modules on demand: `serve` must start fast, without cucumber.
 
 type Values = Parsed['values'];
 const str = (v: Values, k: string) => v[k] as string | undefined;
 
-/** Gherkin syntax errors stop a run before it starts, as file:line: message. */
-function checkSyntax(paths: string[]): void {
-  const problems = syntaxErrors(paths);
+/**
+ * Gherkin syntax errors stop a run before it starts, as file:line: message;
+ * a tag no selected scenario carries is a warning (the selection may be empty).
+ */
+function checkFeatures(cmd: string, paths: string[], tags?: string): void {
+  const { scenarios, problems } = parseSelected(paths);
   if (problems.length) throw new AggregateError(problems.map((p) => new Error(`${p.file}:${p.line}: ${p.message}`)), 'syntax errors');
+  for (const w of tags ? unknownTags(tags, scenarios) : []) console.error(`iommufd-conform ${cmd}: warning: ${w}`);
 }
 
 async function runCommand(v: Values, positionals: string[]): Promise<number> {
@@ -25,7 +29,7 @@ async function runCommand(v: Values, positionals: string[]): Promise<number> {
   const reports = outputDir('--reports', str(v, 'reports') ?? join(PROJECT_ROOT, 'reports'));
   const expectations = str(v, 'expectations') === undefined ? undefined : existingFile('--expectations', str(v, 'expectations')!);
   const paths = positionals.length ? featurePaths(positionals) : undefined;
-  checkSyntax(paths ?? [join(PROJECT_ROOT, 'features')]);
+  checkFeatures('run', paths ?? [join(PROJECT_ROOT, 'features')], tags);
   const { startBackend } = await import('../backend/start.ts');
   startBackend({ backend, timeoutMs });
   const { run } = await import('./run.ts');
@@ -36,7 +40,7 @@ async function failnth(v: Values, positionals: string[]): Promise<number> {
   const tags = str(v, 'tags') === undefined ? undefined : tagExpression(str(v, 'tags')!);
   const paths = featurePaths(positionals);
   const { failnthCommand, IOAS_FEATURES } = await import('./failnth.ts');
-  checkSyntax(paths.length ? paths : IOAS_FEATURES.map((f) => join(PROJECT_ROOT, 'features', f)));
+  checkFeatures('failnth', paths.length ? paths : IOAS_FEATURES.map((f) => join(PROJECT_ROOT, 'features', f)), tags);
   return await failnthCommand(paths, tags);
 }
 
