@@ -9,7 +9,11 @@ import { backendName, existingDir, existingFile, featurePaths, formatSpec, outpu
 // Commands load their modules on demand: `serve` must start fast, without cucumber.
 
 type Values = Parsed['values'];
-const str = (v: Values, k: string) => v[k] as string | undefined;
+/** A string option checked by `check`, or `fallback` when it is not given. */
+function opt<T>(v: Values, name: string, check: (s: string) => T, fallback?: string): T | undefined {
+  const s = (v[name] as string | undefined) ?? fallback;
+  return s === undefined ? undefined : check(s);
+}
 
 /**
  * Gherkin syntax errors stop a run before it starts, as file:line: message;
@@ -22,12 +26,12 @@ function checkFeatures(cmd: string, paths: string[], tags?: string): void {
 }
 
 async function runCommand(v: Values, positionals: string[]): Promise<number> {
-  const backend = backendName(str(v, 'backend') ?? 'reference');
-  const timeoutMs = str(v, 'timeout') === undefined ? undefined : positiveMs('--timeout', str(v, 'timeout')!);
-  const format = formatSpec(str(v, 'format') ?? 'progress');
-  const tags = str(v, 'tags') === undefined ? undefined : tagExpression(str(v, 'tags')!);
-  const reports = outputDir('--reports', str(v, 'reports') ?? join(PROJECT_ROOT, 'reports'));
-  const expectations = str(v, 'expectations') === undefined ? undefined : existingFile('--expectations', str(v, 'expectations')!);
+  const backend = opt(v, 'backend', backendName, 'reference')!;
+  const timeoutMs = opt(v, 'timeout', (s) => positiveMs('--timeout', s));
+  const format = opt(v, 'format', formatSpec, 'progress')!;
+  const tags = opt(v, 'tags', tagExpression);
+  const reports = opt(v, 'reports', (s) => outputDir('--reports', s), join(PROJECT_ROOT, 'reports'))!;
+  const expectations = opt(v, 'expectations', (s) => existingFile('--expectations', s));
   const paths = positionals.length ? featurePaths(positionals) : undefined;
   checkFeatures('run', paths ?? [join(PROJECT_ROOT, 'features')], tags);
   const { startBackend } = await import('../backend/start.ts');
@@ -37,15 +41,17 @@ async function runCommand(v: Values, positionals: string[]): Promise<number> {
 }
 
 async function failnth(v: Values, positionals: string[]): Promise<number> {
-  const tags = str(v, 'tags') === undefined ? undefined : tagExpression(str(v, 'tags')!);
+  const tags = opt(v, 'tags', tagExpression);
   const paths = featurePaths(positionals);
   const { failnthCommand, IOAS_FEATURES } = await import('./failnth.ts');
   checkFeatures('failnth', paths.length ? paths : IOAS_FEATURES.map((f) => join(PROJECT_ROOT, 'features', f)), tags);
   return await failnthCommand(paths, tags);
 }
 
+const featureDir = (v: Values) => opt(v, 'features', (s) => existingDir('--features', s), join(PROJECT_ROOT, 'features'))!;
+
 async function lintCommand(v: Values): Promise<number> {
-  const dir = existingDir('--features', str(v, 'features') ?? join(PROJECT_ROOT, 'features'));
+  const dir = featureDir(v);
   const { lint } = await import('../lint/lint.ts');
   const { problems, scenarios, rules } = await lint(dir);
   for (const p of problems) console.log(`${p.file}:${p.line}: ${p.message}`);
@@ -58,7 +64,7 @@ const COMMAND_MAIN: Record<string, (v: Values, positionals: string[]) => Promise
   serve: async () => (await import('./serve.ts')).serveMain(),
   failnth,
   lint: lintCommand,
-  rules: async (v) => (await import('./rules.ts')).rulesReport(existingDir('--features', str(v, 'features') ?? join(PROJECT_ROOT, 'features')), v.json === true),
+  rules: async (v) => (await import('./rules.ts')).rulesReport(featureDir(v), v.json === true),
 };
 
 /** Errors as lines: a usage error names its command; an aggregate gives one line per error. */
