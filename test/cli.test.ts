@@ -136,6 +136,11 @@ const MISTAKES = `Feature: mistakes of the scenario text
     When I call IOMMU_IOAS_ALLOC with no fields set
     Then it succeeds
     And I remember out_ioas as $ioas
+
+  @OBJECTS.DESTROY.UNKNOWN
+  Scenario: a misspelt ioctl
+    When I call IOMMU_IOAS_ALOC with no fields set
+    Then it succeeds
 `;
 
 test('a mistake in a scenario\'s table or text fails it with file:line of the row or step and what is wrong, no stack trace', async () => {
@@ -152,6 +157,7 @@ test('a mistake in a scenario\'s table or text fails it with file:line of the ro
       'a misspelt constant': "mistakes.feature:18: field 'flags': unknown constant 'IOMMU_IOAS_MAP_FIXED_IOV': neither a number, a constant of spec/ nor a $name; did you mean IOMMU_IOAS_MAP_FIXED_IOVA?",
       'a name never remembered': 'mistakes.feature:23: $nothing has not been remembered',
       'an unknown field of the result': "mistakes.feature:30: unknown field 'out_ioas' of struct iommu_ioas_alloc; did you mean out_ioas_id?",
+      'a misspelt ioctl': "mistakes.feature:34: unknown ioctl 'IOMMU_IOAS_ALOC' (not in spec/); did you mean IOMMU_IOAS_ALLOC?",
     });
   } finally { process.chdir(cwd); }
 });

@@ -51,6 +51,10 @@ const BAD = `Feature: bad scenarios
     When I destroy $ioas
     Then it fails with ENOENT
     Given an IOAS as $ioas
+    When I call IOMMU_IOAS_MAPP with:
+      | field | value |
+      | flags | 0     |
+    Then it fails with ENOENTT
 
   @OBJECTS.DESTROY.UNKNOWN
   Scenario: a value out of range and a step nobody defined
@@ -60,7 +64,7 @@ const BAD = `Feature: bad scenarios
     Then the moon is made of cheese
 `;
 
-test('lint rejects a scenario without a rule id, an unknown rule id, an unknown field or constant (with the closest names), a $name nothing sets or set too late, a value out of range (with the range) and an undefined step, each with file:line', async () => {
+test('lint rejects a scenario without a rule id, an unknown rule id, an unknown field or constant (with the closest names), a $name nothing sets or set too late, a value out of range (with the range), a misspelt ioctl or errno and an undefined step, each with file:line', async () => {
   const { dir, file } = featureDir(BAD);
   const { problems } = await lint(dir, { coverage: false });
   const lines = problems.map((p) => `${p.file}:${p.line}: ${p.message}`);
@@ -72,9 +76,11 @@ test('lint rejects a scenario without a rule id, an unknown rule id, an unknown 
   has(new RegExp(`^${f}:28: field 'flags': unknown constant 'IOMMU_IOAS_MAP_FIXED_IOV': neither a number, a constant of spec/ nor a \\$name; did you mean IOMMU_IOAS_MAP_FIXED_IOVA\\?$`));
   has(new RegExp(`^${f}:29: \\$iaos is set by no step of this scenario or its Background .*did you mean \\$ioas\\?$`));
   has(new RegExp(`^${f}:37: \\$ioas is used before the step that sets it \\(line 39\\)$`));
-  has(new RegExp(`^${f}:45: field 'id': 0x100000000 is out of range for __u32 \\(0..0xffffffff\\)$`));
-  has(new RegExp(`^${f}:46: no step definition matches: "the moon is made of cheese"`));
-  assert.equal(problems.length, 8, lines.join('\n'));
+  has(new RegExp(`^${f}:40: unknown name 'IOMMU_IOAS_MAPP': neither an ioctl nor a constant of spec/; did you mean IOMMU_IOAS_MAP\\?$`));
+  has(new RegExp(`^${f}:43: unknown errno 'ENOENTT' \\(spec/errno.json\\); did you mean ENOENT\\b`));
+  has(new RegExp(`^${f}:49: field 'id': 0x100000000 is out of range for __u32 \\(0..0xffffffff\\)$`));
+  has(new RegExp(`^${f}:50: no step definition matches: "the moon is made of cheese"`));
+  assert.equal(problems.length, 10, lines.join('\n'));
 });
 
 test('lint reports a Gherkin syntax error with its line and still checks the steps of every other file', async () => {

@@ -53,6 +53,19 @@ function checkTables(s: ParsedScenario, out: LintProblem[]): void {
   }
 }
 
+/** Names of spec/ in step texts: IOMMU_* and VFIO_* are ioctls or constants, "fails with E..." an errno. */
+function checkSpecNames(s: ParsedScenario, out: LintProblem[]): void {
+  const spec = loadSpec();
+  for (const step of s.steps) {
+    for (const [t] of step.text.matchAll(/\b(?:IOMMU|VFIO)_[A-Z0-9_]+\b/g)) {
+      if (spec.ioctls.has(t) || spec.constants.has(t)) continue;
+      out.push({ file: s.file, line: step.line, message: `unknown name '${t}': neither an ioctl nor a constant of spec/${closest(t, [...spec.ioctls.keys(), ...spec.constants.keys()])}` });
+    }
+    const errno = /\bfails with (E[A-Z0-9]+)$/.exec(step.text)?.[1];
+    if (errno && !spec.errno.has(errno)) out.push({ file: s.file, line: step.line, message: `unknown errno '${errno}' (spec/errno.json)${closest(errno, spec.errno.keys())}` });
+  }
+}
+
 /** Every $name a step uses must be set by an earlier step of its scenario (or the Background). */
 function checkNames(s: ParsedScenario, out: LintProblem[]): void {
   const setAt = new Map<string, number>();
@@ -122,7 +135,7 @@ export async function lint(featureDir: string, opts: { coverage?: boolean; rules
   const files = featureFiles(featureDir);
   const { scenarios, problems: parse } = parseFeatures(files);
   problems.push(...parse);
-  for (const s of scenarios) { checkTags(s, rules, problems); checkTables(s, problems); checkNames(s, problems); }
+  for (const s of scenarios) { checkTags(s, rules, problems); checkTables(s, problems); checkNames(s, problems); checkSpecNames(s, problems); }
   // A file that does not parse is reported as such; the dry run checks the others.
   const broken = new Set(parse.map((p) => p.file));
   const parsed = files.filter((f) => !broken.has(relative(process.cwd(), f)));

@@ -8,6 +8,7 @@ import type { Backend, IoctlArg, IoctlResult } from '../../harness/backend/inter
 import { evaluate, rowValue, RowError, ValueError } from '../../harness/codec/values.ts';
 import { astLines } from '../../harness/lint/features.ts';
 import { PROJECT_ROOT } from '../../spec/loader/root.ts';
+import { closest } from '../../harness/codec/nearest.ts';
 import { encode, nest, type FieldValue } from '../../harness/codec/codec.ts';
 import { tableRows } from '../../harness/lint/vocabulary.ts';
 
@@ -44,7 +45,7 @@ export class IommufdWorld extends World<WorldParams> {
 
   ioctlDef(name: string): IoctlDef {
     const d = this.spec.ioctls.get(name);
-    if (!d) throw new Error(`${name} is not an ioctl of spec/`);
+    if (!d) throw this.specError(`unknown ioctl '${name}' (not in spec/)${closest(name, this.spec.ioctls.keys())}`);
     return d;
   }
 
