@@ -52,6 +52,7 @@ test('an unknown option or command is one line naming it plus "see --help", exit
   await refused(['lint', '--json'], /^iommufd-conform lint: unknown option '--json' \(see iommufd-conform lint --help\)$/);
   await refused(['rules', 'x'], /unexpected argument 'x'.*see iommufd-conform rules --help/);
   await refused(['run', '--tags'], /option '--tags' needs a value/);
+  await refused(['run', '--format', 'json', '--format=summary'], /^iommufd-conform run: option '--format' is given twice \(see iommufd-conform run --help\)$/);
   await refused(['frobnicate'], /^iommufd-conform: unknown command 'frobnicate'.*see iommufd-conform --help/);
 });
 

@@ -93,10 +93,18 @@ export function parseCommand(name: string, args: string[]): Parsed {
   if ((end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h')) return { help: true, values: {}, positionals: [] };
   const options = Object.fromEntries(Object.entries(c.options).map(([o, s]) => [o, { type: s.type }]));
   try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: !!c.positionals, strict: true });
+    const { values, positionals, tokens } = parseArgs({ args, options, allowPositionals: !!c.positionals, strict: true, tokens: true });
+    // The last of two values would win silently: a repeated option is refused.
+    const seen = new Set<string>();
+    for (const t of tokens) {
+      if (t.kind !== 'option') continue;
+      if (seen.has(t.name)) throw new UsageError(`option '--${t.name}' is given twice`);
+      seen.add(t.name);
+    }
     return { help: false, values: values as Parsed['values'], positionals };
   } catch (e) {
-    throw new UsageError(`${argProblem(e as Error & { code?: string })} (see ${PROG} ${name} --help)`);
+    const problem = e instanceof UsageError ? e.message : argProblem(e as Error & { code?: string });
+    throw new UsageError(`${problem} (see ${PROG} ${name} --help)`);
   }
 }
 
