@@ -2,9 +2,12 @@
 // mistake is a UsageError naming the option and what is wrong with it.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, basename, join, resolve } from 'node:path';
-import parseTagExpression from '@cucumber/tag-expressions';
+import { createRequire } from 'node:module';
 import { UsageError } from './args.ts';
 import { closest } from '../codec/nearest.ts';
+
+// The CommonJS build cucumber itself loads, rather than a second (ESM) copy.
+const parseTagExpression = createRequire(import.meta.url)('@cucumber/tag-expressions').default as (expr: string) => unknown;
 import { featureFiles, parseFeatures, type ParseProblem, type ParsedScenario } from '../lint/features.ts';
 
 /** A whole number of milliseconds above 0 that a timer can hold. */

@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } from '@cucumber/gherkin';
-import { IdGenerator, type FeatureChild, type GherkinDocument, type Pickle, type RuleChild } from '@cucumber/messages';
+import type { FeatureChild, GherkinDocument, Pickle, RuleChild } from '@cucumber/messages';
 
 export interface ParsedScenario {
   name: string;
@@ -32,7 +32,10 @@ export function parseFeatures(files: string[], base = process.cwd()): { scenario
   const problems: ParseProblem[] = [];
   for (const path of files) {
     const file = relative(base, path);
-    const newId = IdGenerator.incrementing();
+    // Ids as messages' IdGenerator.incrementing() makes them; importing that
+    // would load the ESM build of @cucumber/messages beside cucumber's CJS one.
+    let next = 0;
+    const newId = () => String(next++);
     let doc: GherkinDocument;
     try {
       doc = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(readFileSync(path, 'utf8'));
