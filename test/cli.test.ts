@@ -83,7 +83,7 @@ test('a path that does not exist is one line naming it, exit 2, for run, failnth
   await refused(['run', '--expectations', 'no_such.json'], /--expectations no_such\.json: no such file$/);
 });
 
-test('run reports a Gherkin syntax error as file:line: message and exits 2 before running', async () => {
+test('run, failnth and rules report a Gherkin syntax error as file:line: message and exit 2 before running', async () => {
   const dir = tempDir('iommufd-cli-');
   writeFileSync(join(dir, 'broken.feature'), 'Feature: broken\n  Scenario: one\n    Given an open iommufd\n   Scenario Outline\n');
   const cwd = process.cwd();
@@ -91,6 +91,7 @@ test('run reports a Gherkin syntax error as file:line: message and exits 2 befor
   try {
     await refused(['run', 'broken.feature'], /^broken\.feature:4: expected: .*got 'Scenario Outline'$/);
     await refused(['failnth', 'broken.feature'], /^broken\.feature:4: /);
+    await refused(['rules', '--features', '.'], /^broken\.feature:4: /);
   } finally { process.chdir(cwd); }
 });
 
