@@ -44,7 +44,7 @@ export function evaluate(spec: Spec, expr: string, vars?: Lookup): bigint {
   }, 0n);
 }
 
-const hex = (v: bigint) => (v === 0n ? "0" : v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`);
+const hex = (v: bigint) => (v === 0n ? '0' : v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`);
 /** The C name of a scalar type: __u32, __aligned_u64; a user pointer is a __u64 holding an address. */
 const cType = (t: ScalarType) => (t === 'uptr' ? '__u64 (a user pointer)' : `__${t}`);
 

@@ -1,9 +1,10 @@
 // `iommufd-conform lint`: every scenario names at least one rule of the
 // catalog, every step has a definition, every field table fits its struct,
+// names of spec/ in step texts exist, every $name is set before it is read,
 // and every rule is covered by a scenario or says why not yet.
 import { relative, resolve } from 'node:path';
-import { PROJECT_ROOT } from '../../spec/loader/root.ts';
 import type { Envelope } from '@cucumber/messages';
+import { PROJECT_ROOT } from '../../spec/loader/root.ts';
 import { loadSpec } from '../../spec/loader/load.ts';
 import { rowValue } from '../codec/values.ts';
 import { nest, type FieldValue } from '../codec/codec.ts';
