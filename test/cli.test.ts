@@ -53,6 +53,9 @@ test('an unknown option or command is one line naming it plus "see --help", exit
   await refused(['rules', 'x'], /unexpected argument 'x'.*see iommufd-conform rules --help/);
   await refused(['run', '--tags'], /option '--tags' needs a value/);
   await refused(['run', '--format', 'json', '--format=summary'], /^iommufd-conform run: option '--format' is given twice \(see iommufd-conform run --help\)$/);
+  const none = await cli();
+  assert.equal(none.rc, 2);
+  assert.match(none.err, /^usage: iommufd-conform <command>/);
   await refused(['frobnicate'], /^iommufd-conform: unknown command 'frobnicate'.*see iommufd-conform --help/);
 });
 
