@@ -34,6 +34,28 @@ const BAD = `Feature: bad scenarios
       | idd   | 2     |
     Then it fails with ENOENT
 
+  @IOAS_MAP.FLAGS.UNKNOWN
+  Scenario: a misspelt constant and a $name nothing sets
+    Given an IOAS as $ioas
+    When I call IOMMU_IOAS_MAP with:
+      | field   | value                    |
+      | flags   | IOMMU_IOAS_MAP_FIXED_IOV |
+      | ioas_id | $iaos                    |
+    Then it fails with EINVAL
+    And I remember out_ioas_id as $later
+    When I destroy $later
+    Then it succeeds
+
+  @OBJECTS.DESTROY.UNKNOWN
+  Scenario: a $name used before the step that sets it
+    When I destroy $ioas
+    Then it fails with ENOENT
+    Given an IOAS as $ioas
+    When I call IOMMU_IOAS_MAPP with:
+      | field | value |
+      | flags | 0     |
+    Then it fails with ENOENTT
+
   @OBJECTS.DESTROY.UNKNOWN
   Scenario: a value out of range and a step nobody defined
     When I call IOMMU_DESTROY with:
@@ -42,7 +64,7 @@ const BAD = `Feature: bad scenarios
     Then the moon is made of cheese
 `;
 
-test('lint rejects a scenario without a rule id, an unknown rule id, an unknown table field, a bad value and an undefined step, each with file:line', async () => {
+test('lint rejects a scenario without a rule id, an unknown rule id, an unknown field or constant (with the closest names), a $name nothing sets or set too late, a value out of range (with the range), a misspelt ioctl or errno and an undefined step, each with file:line', async () => {
   const { dir, file } = featureDir(BAD);
   const { problems } = await lint(dir, { coverage: false });
   const lines = problems.map((p) => `${p.file}:${p.line}: ${p.message}`);
@@ -50,16 +72,26 @@ test('lint rejects a scenario without a rule id, an unknown rule id, an unknown 
   const f = file.replace(/[.]/g, '\\.');
   has(new RegExp(`^${f}:6: scenario "names no rule" names no rule id`));
   has(new RegExp(`^${f}:11: scenario "names an unknown rule" names unknown rule NO_SUCH.RULE`));
-  has(new RegExp(`^${f}:20: unknown field 'idd' of struct iommu_destroy`));
-  has(new RegExp(`^${f}:27: struct iommu_destroy: id: wrong type or value out of range`));
-  has(new RegExp(`^${f}:28: no step definition matches: "the moon is made of cheese"`));
-  assert.equal(problems.length, 5, lines.join('\n'));
+  has(new RegExp(`^${f}:20: unknown field 'idd' of struct iommu_destroy; did you mean id\\?$`));
+  has(new RegExp(`^${f}:28: field 'flags': unknown constant 'IOMMU_IOAS_MAP_FIXED_IOV': neither a number, a constant of spec/ nor a \\$name; did you mean IOMMU_IOAS_MAP_FIXED_IOVA\\?$`));
+  has(new RegExp(`^${f}:29: \\$iaos is set by no step of this scenario or its Background .*did you mean \\$ioas\\?$`));
+  has(new RegExp(`^${f}:37: \\$ioas is used before the step that sets it \\(line 39\\)$`));
+  has(new RegExp(`^${f}:40: unknown name 'IOMMU_IOAS_MAPP': neither an ioctl nor a constant of spec/; did you mean IOMMU_IOAS_MAP\\?$`));
+  has(new RegExp(`^${f}:43: unknown errno 'ENOENTT' \\(spec/errno.json\\); did you mean ENOENT\\b`));
+  has(new RegExp(`^${f}:49: field 'id': 0x100000000 is out of range for __u32 \\(0..0xffffffff\\)$`));
+  has(new RegExp(`^${f}:50: no step definition matches: "the moon is made of cheese"`));
+  assert.equal(problems.length, 10, lines.join('\n'));
 });
 
-test('lint reports a Gherkin syntax error with its line', async () => {
+test('lint reports a Gherkin syntax error with its line and still checks the steps of every other file', async () => {
   const { dir, file } = featureDir('Feature: broken\n  Scenario: one\n    Given an open iommufd\n  | stray | table |\n   Scenario Outline\n');
+  writeFileSync(join(dir, 'other.feature'), 'Feature: other\n  @OBJECTS.DESTROY.UNKNOWN\n  Scenario: two\n    Given an open iommufd\n    Then the moon is made of cheese\n');
   const { problems } = await lint(dir, { coverage: false });
-  assert.ok(problems.length > 0 && problems.every((p) => p.file === file && p.line > 0), JSON.stringify(problems));
+  const lines = problems.map((p) => `${p.file}:${p.line}: ${p.message}`);
+  assert.deepEqual(lines, [
+    `${file}:5: expected: #EOF, #TableRow, #StepLine, #TagLine, #ExamplesLine, #ScenarioLine, #RuleLine, #Comment, #Empty, got 'Scenario Outline'`,
+    `${relative(process.cwd(), join(dir, 'other.feature'))}:5: no step definition matches: "the moon is made of cheese"`,
+  ]);
 });
 
 test('every ioctl of spec/ appears in the argument-rule outlines of argsz.feature', async () => {
@@ -75,4 +107,28 @@ test('lint passes the project features and every rule is covered or pending', as
   const { problems, scenarios } = await lint(join(import.meta.dirname, '..', 'features'));
   assert.deepEqual(problems, []);
   assert.ok(scenarios.length > 100);
+});
+
+test('lint knows every step that sets a $name: each step definition that remembers a name or opens an iommufd', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const { namesSet } = await import('../harness/lint/vocabulary.ts');
+  const dir = join(import.meta.dirname, '..', 'steps');
+  const SAMPLE: Record<string, string> = { var: '$x', value: '1', string: '"s"', int: '1', word: 'w', field: 'f', ioctl: 'IOMMU_DESTROY', errno: 'EINVAL' };
+  let setters = 0;
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.steps.ts'))) {
+    const src = readFileSync(join(dir, f), 'utf8');
+    for (const def of src.split(/^(?=(?:Given|When|Then)\()/m).slice(1)) {
+      const pattern = /^\w+\('([^']+)'/.exec(def)?.[1];
+      if (!pattern) continue;
+      const wants = [
+        ...[...def.matchAll(/vars\.set\((?:name|`\$\{name\}(\w+)`)/g)].map((m) => `$x${m[1] ?? ''}`),
+        ...(/openIommufd\(\)/.test(def) ? ['$iommufd'] : /openIommufd\(name/.test(def) ? ['$x'] : []),
+      ];
+      if (!wants.length) continue;
+      setters++;
+      const text = pattern.replace(/\{(\w+)\}/g, (_, t: string) => SAMPLE[t]!).replace(/\(s\)/g, '');
+      assert.deepEqual(namesSet(text).sort(), [...new Set(wants)].sort(), `${f}: '${pattern}'`);
+    }
+  }
+  assert.ok(setters >= 10, `${setters} setters found`);
 });

@@ -2,13 +2,14 @@
 // over the IOAS features, with a summary and a non-zero exit on any violation.
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../spec/loader/root.ts';
-import { sweep } from '../failnth/sweep.ts';
 
 /** The features of the IO address space, swept when no feature is named. */
 export const IOAS_FEATURES = ['ioas_*.feature', 'vfio_compat*.feature', 'option.feature', 'objects.feature'];
 
 export async function failnthCommand(paths: string[], tags?: string): Promise<number> {
   const started = performance.now();
+  // Loaded here: the command line checks its arguments first, without the engine.
+  const { sweep } = await import('../failnth/sweep.ts');
   const r = await sweep({
     paths: paths.length ? paths : IOAS_FEATURES.map((f) => join(PROJECT_ROOT, 'features', f)),
     tags, log: process.env.IOMMUFD_FAILNTH_VERBOSE ? console.log : undefined,

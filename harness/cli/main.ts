@@ -1,21 +1,78 @@
-// The iommufd-conform command line.
-import { parseArgs } from 'node:util';
+// The iommufd-conform command line. Every option and path is checked before
+// anything runs: a mistake is one line and exit 2 (harness/cli/args.ts,
+// checks.ts). Paths are the user's: relative to the current directory.
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../spec/loader/root.ts';
+import { UsageError, commandHelp, parseCommand, usage, type Parsed } from './args.ts';
+import { backendName, existingDir, existingFile, featurePaths, formatSpec, outputDir, parseSelected, positiveMs, tagExpression, unknownTags } from './checks.ts';
 
 // Commands load their modules on demand: `serve` must start fast, without cucumber.
 
-const USAGE = `usage: iommufd-conform <command> [options]
+type Values = Parsed['values'];
+/** A string option checked by `check`, or `fallback` when it is not given. */
+function opt<T>(v: Values, name: string, check: (s: string) => T, fallback?: string): T | undefined {
+  const s = (v[name] as string | undefined) ?? fallback;
+  return s === undefined ? undefined : check(s);
+}
 
-commands:
-  run    [--backend NAME] [--tags EXPR] [--format NAME] [--reports DIR] [--timeout MS] [--expectations FILE] [FEATURE...]
-         run the conformance suite; NAME: reference (default), cmd:<argv...>, kernel, kernel-6.12
-  serve  the reference engine as a wire-protocol server on stdin/stdout
-  lint   [--features DIR]   check scenarios, steps, tables and rule coverage
-  failnth [--tags EXPR] [FEATURE...]   failure-injection sweep on the reference engine (default: the IOAS features)
-  rules  [--features DIR] [--json]   each rule with its covering scenarios`;
+/**
+ * Gherkin syntax errors stop a run before it starts, as file:line: message;
+ * a tag no selected scenario carries is a warning (the selection may be empty).
+ */
+function checkFeatures(cmd: string, paths: string[], tags?: string): void {
+  const { scenarios, problems } = parseSelected(paths);
+  if (problems.length) throw new AggregateError(problems.map((p) => new Error(`${p.file}:${p.line}: ${p.message}`)), 'syntax errors');
+  for (const w of tags ? unknownTags(tags, scenarios) : []) console.error(`iommufd-conform ${cmd}: warning: ${w}`);
+}
 
-function reportError(e: unknown): number {
+async function runCommand(v: Values, positionals: string[]): Promise<number> {
+  const backend = opt(v, 'backend', backendName, 'reference')!;
+  const timeoutMs = opt(v, 'timeout', (s) => positiveMs('--timeout', s));
+  const format = opt(v, 'format', formatSpec, 'progress')!;
+  const tags = opt(v, 'tags', tagExpression);
+  const reports = opt(v, 'reports', (s) => outputDir('--reports', s), join(PROJECT_ROOT, 'reports'))!;
+  const expectations = opt(v, 'expectations', (s) => existingFile('--expectations', s));
+  const paths = positionals.length ? featurePaths(positionals) : undefined;
+  checkFeatures('run', paths ?? [join(PROJECT_ROOT, 'features')], tags);
+  const { startBackend } = await import('../backend/start.ts');
+  startBackend({ backend, timeoutMs });
+  const { run } = await import('./run.ts');
+  return await run({ started: true, backend, tags, format, reports, timeoutMs, expectations, paths });
+}
+
+async function failnth(v: Values, positionals: string[]): Promise<number> {
+  const tags = opt(v, 'tags', tagExpression);
+  const paths = featurePaths(positionals);
+  const { failnthCommand, IOAS_FEATURES } = await import('./failnth.ts');
+  checkFeatures('failnth', paths.length ? paths : IOAS_FEATURES.map((f) => join(PROJECT_ROOT, 'features', f)), tags);
+  return await failnthCommand(paths, tags);
+}
+
+const featureDir = (v: Values) => opt(v, 'features', (s) => existingDir('--features', s), join(PROJECT_ROOT, 'features'))!;
+
+async function lintCommand(v: Values): Promise<number> {
+  const dir = featureDir(v);
+  const { lint } = await import('../lint/lint.ts');
+  const { problems, scenarios, rules } = await lint(dir);
+  for (const p of problems) console.log(`${p.file}:${p.line}: ${p.message}`);
+  console.log(`lint: ${scenarios.length} scenarios, ${rules.size} rules, ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
+  return problems.length ? 1 : 0;
+}
+
+const COMMAND_MAIN: Record<string, (v: Values, positionals: string[]) => Promise<number>> = {
+  run: runCommand,
+  serve: async () => (await import('./serve.ts')).serveMain(),
+  failnth,
+  lint: lintCommand,
+  rules: async (v) => (await import('./rules.ts')).rulesReport(featureDir(v), v.json === true),
+};
+
+/** Errors as lines: a usage error names its command; an aggregate gives one line per error. */
+function reportError(cmd: string, e: unknown): number {
+  if (e instanceof UsageError) {
+    console.error(`iommufd-conform${cmd in COMMAND_MAIN ? ` ${cmd}` : ''}: ${e.message}`);
+    return 2;
+  }
   const errs = (e as AggregateError).errors ?? [e];
   for (const err of errs) console.error(String((err as Error).message ?? err));
   return 2;
@@ -23,42 +80,22 @@ function reportError(e: unknown): number {
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  if (cmd === undefined) {
+    console.error(usage());
+    return 2;
+  }
+  if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    console.log(rest[0] && rest[0] in COMMAND_MAIN ? commandHelp(rest[0]) : usage());
+    return 0;
+  }
   try {
-    if (cmd === 'run') {
-      const { values, positionals } = parseArgs({
-        args: rest, allowPositionals: true,
-        options: { expectations: { type: 'string' }, timeout: { type: 'string' }, backend: { type: 'string', default: 'reference' }, tags: { type: 'string' }, format: { type: 'string', default: 'progress' }, reports: { type: 'string', default: join(PROJECT_ROOT, 'reports') } },
-      });
-      const { startBackend } = await import('../backend/start.ts');
-      startBackend({ backend: values.backend!, timeoutMs: values.timeout ? Number(values.timeout) : undefined });
-      const { run } = await import('./run.ts');
-      return await run({ started: true, backend: values.backend!, tags: values.tags, format: values.format!, reports: values.reports!, timeoutMs: values.timeout ? Number(values.timeout) : undefined, expectations: values.expectations, paths: positionals.length ? positionals : undefined });
+    const { help, values, positionals } = parseCommand(cmd, rest);
+    if (help) {
+      console.log(commandHelp(cmd));
+      return 0;
     }
-    if (cmd === 'serve') {
-      const { serveMain } = await import('./serve.ts');
-      return await serveMain();
-    }
-    if (cmd === 'failnth') {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { tags: { type: 'string' } } });
-      const { failnthCommand } = await import('./failnth.ts');
-      return await failnthCommand(positionals, values.tags);
-    }
-    if (cmd === 'lint') {
-      const { values } = parseArgs({ args: rest, options: { features: { type: 'string', default: join(PROJECT_ROOT, 'features') } } });
-      const { lint } = await import('../lint/lint.ts');
-      const { problems, scenarios, rules } = await lint(values.features!);
-      for (const p of problems) console.log(`${p.file}:${p.line}: ${p.message}`);
-      console.log(`lint: ${scenarios.length} scenarios, ${rules.size} rules, ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
-      return problems.length ? 1 : 0;
-    }
-    if (cmd === 'rules') {
-      const { values } = parseArgs({ args: rest, options: { features: { type: 'string', default: join(PROJECT_ROOT, 'features') }, json: { type: 'boolean', default: false } } });
-      const { rulesReport } = await import('./rules.ts');
-      return rulesReport(values.features!, values.json!);
-    }
-    console.error(USAGE);
-    return cmd === undefined || cmd === '--help' || cmd === 'help' ? 0 : 2;
+    return await COMMAND_MAIN[cmd]!(values, positionals);
   } catch (e) {
-    return reportError(e);
+    return reportError(cmd, e);
   }
 }

@@ -5,7 +5,10 @@ import { featureFiles, parseFeatures } from '../lint/features.ts';
 
 export function rulesReport(featureDir: string, json: boolean): number {
   const rules = loadRules();
-  const { scenarios } = parseFeatures(featureFiles(featureDir));
+  const { scenarios, problems } = parseFeatures(featureFiles(featureDir));
+  // A file that does not parse would count as covering nothing: say so instead.
+  for (const p of problems) console.error(`${p.file}:${p.line}: ${p.message}`);
+  if (problems.length) return 2;
   const cover = new Map<string, Set<string>>();
   for (const s of scenarios) {
     for (const t of s.tags) {

@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } from '@cucumber/gherkin';
-import { IdGenerator, type FeatureChild, type GherkinDocument, type Pickle, type RuleChild } from '@cucumber/messages';
+import type { FeatureChild, GherkinDocument, Pickle, RuleChild } from '@cucumber/messages';
 
 export interface ParsedScenario {
   name: string;
@@ -32,7 +32,10 @@ export function parseFeatures(files: string[], base = process.cwd()): { scenario
   const problems: ParseProblem[] = [];
   for (const path of files) {
     const file = relative(base, path);
-    const newId = IdGenerator.incrementing();
+    // Ids as messages' IdGenerator.incrementing() makes them; importing that
+    // would load the ESM build of @cucumber/messages beside cucumber's CJS one.
+    let next = 0;
+    const newId = () => String(next++);
     let doc: GherkinDocument;
     try {
       doc = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(readFileSync(path, 'utf8'));
@@ -40,8 +43,9 @@ export function parseFeatures(files: string[], base = process.cwd()): { scenario
       type GherkinErr = { message: string; location?: { line: number } };
       const errs: GherkinErr[] = (e as { errors?: GherkinErr[] }).errors ?? [e as GherkinErr];
       for (const err of errs) {
-        const m = /\((\d+):\d+\)/.exec(err.message);
-        problems.push({ file, line: err.location?.line ?? (m ? Number(m[1]) : 1), message: err.message });
+        // Gherkin's messages start with "(line:column): ", which file:line already says.
+        const m = /^\((\d+):\d+\):?\s*/.exec(err.message);
+        problems.push({ file, line: err.location?.line ?? (m ? Number(m[1]) : 1), message: err.message.slice(m?.[0].length ?? 0) });
       }
       continue;
     }

@@ -1,14 +1,18 @@
 // `iommufd-conform lint`: every scenario names at least one rule of the
 // catalog, every step has a definition, every field table fits its struct,
+// names of spec/ in step texts exist, every $name is set before it is read,
 // and every rule is covered by a scenario or says why not yet.
+import { relative, resolve } from 'node:path';
 import type { Envelope } from '@cucumber/messages';
+import { PROJECT_ROOT } from '../../spec/loader/root.ts';
 import { loadSpec } from '../../spec/loader/load.ts';
-import { evaluate } from '../codec/values.ts';
-import { nest, fieldAt, type FieldValue } from '../codec/codec.ts';
+import { rowValue } from '../codec/values.ts';
+import { nest, type FieldValue } from '../codec/codec.ts';
 import { validateObject } from '../codec/schema.ts';
 import { loadRules, RULE_TAG, type Rule } from '../rules/catalog.ts';
 import { runWithCucumber } from '../cli/cucumber.ts';
-import { TABLE_STEPS, tableRows } from './vocabulary.ts';
+import { TABLE_STEPS, namesSet, namesUsed, tableRows } from './vocabulary.ts';
+import { closest } from '../codec/nearest.ts';
 import { astLines, featureFiles, parseFeatures, type ParsedScenario } from './features.ts';
 
 export interface LintProblem { file: string; line: number; message: string }
@@ -37,12 +41,8 @@ function checkTables(s: ParsedScenario, out: LintProblem[]): void {
       const skip = step.table.rows.length - rows.length;
       rows.forEach(([field, expr], i) => {
         const line = step.table!.lines[i + skip] ?? step.line;
-        if (!fieldAt(def, field)) {
-          out.push({ file: s.file, line, message: `unknown field '${field}' of struct ${def.name}` });
-          return;
-        }
-        try { flat[field] = evaluate(spec, expr); } catch (e) {
-          out.push({ file: s.file, line, message: `field '${field}': ${(e as Error).message}` });
+        try { flat[field] = rowValue(spec, def, field, expr); } catch (e) {
+          out.push({ file: s.file, line, message: (e as Error).message });
         }
       });
       for (const err of validateObject(def, nest(flat))) {
@@ -51,6 +51,40 @@ function checkTables(s: ParsedScenario, out: LintProblem[]): void {
       }
       break;
     }
+  }
+}
+
+/** Names of spec/ in step texts: IOMMU_* and VFIO_* are ioctls or constants, "fails with E..." an errno. */
+function checkSpecNames(s: ParsedScenario, out: LintProblem[]): void {
+  const spec = loadSpec();
+  for (const step of s.steps) {
+    for (const [t] of step.text.matchAll(/\b(?:IOMMU|VFIO)_[A-Z0-9_]+\b/g)) {
+      if (spec.ioctls.has(t) || spec.constants.has(t)) continue;
+      out.push({ file: s.file, line: step.line, message: `unknown name '${t}': neither an ioctl nor a constant of spec/${closest(t, [...spec.ioctls.keys(), ...spec.constants.keys()])}` });
+    }
+    const errno = /\bfails with (E[A-Z0-9]+)$/.exec(step.text)?.[1];
+    if (errno && !spec.errno.has(errno)) out.push({ file: s.file, line: step.line, message: `unknown errno '${errno}' (spec/errno.json)${closest(errno, spec.errno.keys())}` });
+  }
+}
+
+/** Every $name a step uses must be set by an earlier step of its scenario (or the Background). */
+function checkNames(s: ParsedScenario, out: LintProblem[]): void {
+  const setAt = new Map<string, number>();
+  for (const step of s.steps) for (const n of namesSet(step.text)) if (!setAt.has(n)) setAt.set(n, step.line);
+  const known = new Set<string>();
+  for (const step of s.steps) {
+    for (const { name, line } of namesUsed(step)) {
+      if (known.has(name)) continue;
+      const later = setAt.get(name);
+      out.push({
+        file: s.file, line,
+        message: later !== undefined
+          ? `${name} is used before the step that sets it (line ${later})`
+          : `${name} is set by no step of this scenario or its Background (a step ending "as ${name}" sets it, e.g. "I remember out_ioas_id as ${name}")${closest(name, setAt.keys())}`,
+      });
+      known.add(name);
+    }
+    for (const n of namesSet(step.text)) known.add(n);
   }
 }
 
@@ -78,7 +112,8 @@ async function checkStepDefinitions(paths: string[], out: LintProblem[]): Promis
     const key = `${ps.uri}:${line}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ file: ps.uri, line, message: `${b.status === 'UNDEFINED' ? 'no step definition matches' : 'several step definitions match'}: "${ps.text}"` });
+    // cucumber's uris are relative to the project; lint's file names to the current directory.
+    out.push({ file: relative(process.cwd(), resolve(PROJECT_ROOT, ps.uri)), line, message: `${b.status === 'UNDEFINED' ? 'no step definition matches' : 'several step definitions match'}: "${ps.text}"` });
   }
 }
 
@@ -101,9 +136,14 @@ export async function lint(featureDir: string, opts: { coverage?: boolean; rules
   const files = featureFiles(featureDir);
   const { scenarios, problems: parse } = parseFeatures(files);
   problems.push(...parse);
-  for (const s of scenarios) { checkTags(s, rules, problems); checkTables(s, problems); }
-  if (!parse.length) await checkStepDefinitions(files, problems);
+  for (const s of scenarios) { checkTags(s, rules, problems); checkTables(s, problems); checkNames(s, problems); checkSpecNames(s, problems); }
+  // A file that does not parse is reported as such; the dry run checks the others.
+  const broken = new Set(parse.map((p) => p.file));
+  const parsed = files.filter((f) => !broken.has(relative(process.cwd(), f)));
+  if (parsed.length) await checkStepDefinitions(parsed, problems);
   if (opts.coverage ?? true) checkCoverage(scenarios, rules, problems);
-  problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-  return { problems, scenarios, rules };
+  // The examples of an outline share their steps: one problem of a step is said once.
+  const unique = [...new Map(problems.map((p) => [`${p.file}:${p.line}: ${p.message}`, p])).values()];
+  unique.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  return { problems: unique, scenarios, rules };
 }

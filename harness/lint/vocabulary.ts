@@ -14,3 +14,28 @@ export function tableRows(rows: readonly (readonly string[])[]): [string, string
   const body = rows[0]?.[0] === 'field' ? rows.slice(1) : rows;
   return body.map((r) => [r[0] ?? '', r[1] ?? '']);
 }
+
+const NAME = /\$[a-z_][a-z0-9_]*/g;
+const SETS = /^(.*) as (\$[a-z_][a-z0-9_]*)$/;
+
+/**
+ * The $names a step sets, as the step definitions do: every step ending
+ * "as $x" sets $x ("I remember out_ioas_id as $x", "an IOAS as $x"); a mock
+ * device also sets $x_hwpt, its domain; "an open iommufd" opens $iommufd.
+ */
+export function namesSet(text: string): string[] {
+  if (text === 'an open iommufd') return ['$iommufd'];
+  const m = SETS.exec(text);
+  if (!m) return [];
+  return /^a mock device attached to /.test(m[1]!) ? [m[2]!, `${m[2]}_hwpt`] : [m[2]!];
+}
+
+/** The $names a step reads, in its text (not the one it sets) and its table, each with its line. */
+export function namesUsed(step: { text: string; line: number; table?: { rows: string[][]; lines: number[] } }): { name: string; line: number }[] {
+  const text = SETS.exec(step.text)?.[1] ?? step.text;
+  const out = [...text.matchAll(NAME)].map((m) => ({ name: m[0], line: step.line }));
+  step.table?.rows.forEach((row, i) => {
+    for (const cell of row) for (const m of cell.matchAll(NAME)) out.push({ name: m[0], line: step.table!.lines[i] ?? step.line });
+  });
+  return out;
+}

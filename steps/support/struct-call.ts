@@ -1,7 +1,9 @@
 // Calls an ioctl with fields given as values rather than as a feature table,
 // for the steps that phrase a call in the documentation's words.
 import assert from 'node:assert/strict';
-import { encode, nest, readPath, type FieldValue } from '../../harness/codec/codec.ts';
+import { encode, fieldAt, nest, readPath, type FieldValue } from '../../harness/codec/codec.ts';
+import { fieldPaths } from '../../harness/codec/values.ts';
+import { closest } from '../../harness/codec/nearest.ts';
 import type { IoctlResult } from '../../harness/backend/interface.ts';
 import type { IommufdWorld } from './world.ts';
 
@@ -22,6 +24,7 @@ export function expectOk(w: IommufdWorld, what: string): void {
 export function outValue(w: IommufdWorld, field: string): bigint {
   const { ioctl, result } = w.last;
   assert.ok(ioctl.struct && result.bytes, `${ioctl.name} was not called with a struct`);
+  if (!fieldAt(ioctl.struct, field)) throw w.specError(`unknown field '${field}' of struct ${ioctl.struct.name}${closest(field, fieldPaths(ioctl.struct))}`);
   const v = readPath(ioctl.struct, result.bytes, field);
   assert.ok(v !== undefined && typeof v !== 'object', `${field} is not a scalar field of ${ioctl.struct.name}`);
   return BigInt(v as number | bigint);

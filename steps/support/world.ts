@@ -1,10 +1,14 @@
 // The state of one scenario: the backend, the iommufds it opened, the names
 // it remembered and the outcome of the last calls.
-import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
+import { relative, resolve } from 'node:path';
+import { BeforeStep, setWorldConstructor, World, type IWorldOptions, type ITestStepHookParameter } from '@cucumber/cucumber';
 import { loadSpec } from '../../spec/loader/load.ts';
 import type { Spec, IoctlDef } from '../../spec/loader/types.ts';
 import type { Backend, IoctlArg, IoctlResult } from '../../harness/backend/interface.ts';
-import { evaluate } from '../../harness/codec/values.ts';
+import { evaluate, rowValue, RowError, ValueError } from '../../harness/codec/values.ts';
+import { astLines } from '../../harness/lint/features.ts';
+import { PROJECT_ROOT } from '../../spec/loader/root.ts';
+import { closest } from '../../harness/codec/nearest.ts';
 import { encode, nest, type FieldValue } from '../../harness/codec/codec.ts';
 import { tableRows } from '../../harness/lint/vocabulary.ts';
 
@@ -27,6 +31,8 @@ export class IommufdWorld extends World<WorldParams> {
   calls: Call[] = [];
   /** Forked children between the backend's own process and the current one. */
   children = 0;
+  /** The step now running, for messages that name file:line of the spec's mistake. */
+  step?: ITestStepHookParameter;
 
   constructor(options: IWorldOptions<WorldParams>) { super(options); }
 
@@ -39,7 +45,7 @@ export class IommufdWorld extends World<WorldParams> {
 
   ioctlDef(name: string): IoctlDef {
     const d = this.spec.ioctls.get(name);
-    if (!d) throw new Error(`${name} is not an ioctl of spec/`);
+    if (!d) throw this.specError(`unknown ioctl '${name}' (not in spec/)${closest(name, this.spec.ioctls.keys())}`);
     return d;
   }
 
@@ -56,7 +62,36 @@ export class IommufdWorld extends World<WorldParams> {
   }
 
   value(expr: string): bigint {
-    return evaluate(this.spec, expr, (n) => this.vars.get(n));
+    try {
+      return evaluate(this.spec, expr, (n) => this.vars.get(n));
+    } catch (e) {
+      if (!(e instanceof ValueError)) throw e;
+      // A cell of the step's table, if the expression is one; else the step.
+      const rows = this.step?.pickleStep.argument?.dataTable?.rows ?? [];
+      const row = rows.findIndex((r) => r.cells.some((c) => c.value === expr));
+      throw this.specError(e.message, row < 0 ? undefined : row);
+    }
+  }
+
+  /**
+   * A mistake of the scenario's text (not of the backend): its message is
+   * file:line of the step, or of row `row` of its table, then what is wrong,
+   * with no stack trace (the harness's code is not at fault).
+   */
+  specError(detail: string, row?: number): Error {
+    const e = new Error(`${this.where(row)}: ${detail}`);
+    e.name = 'SpecError';
+    e.stack = e.message;
+    return e;
+  }
+
+  private where(row?: number): string {
+    const h = this.step;
+    if (!h) return 'the scenario';
+    const { lines, tableLines } = astLines(h.gherkinDocument);
+    const id = h.pickleStep.astNodeIds[0]!;
+    const line = (row === undefined ? undefined : tableLines.get(id)?.[row]) ?? lines.get(id) ?? 0;
+    return `${relative(process.cwd(), resolve(PROJECT_ROOT, h.pickle.uri))}:${line}`;
   }
 
   errnoName(n: number): string {
@@ -67,7 +102,14 @@ export class IommufdWorld extends World<WorldParams> {
   encodeTable(def: IoctlDef, rows: readonly (readonly string[])[]): Uint8Array {
     if (!def.struct) throw new Error(`${def.name} takes no struct`);
     const flat: Record<string, FieldValue> = {};
-    for (const [field, expr] of tableRows(rows)) flat[field] = this.value(expr);
+    const body = tableRows(rows);
+    body.forEach(([field, expr], i) => {
+      try {
+        flat[field] = rowValue(this.spec, def.struct!, field, expr, (n) => this.vars.get(n));
+      } catch (e) {
+        throw e instanceof RowError ? this.specError(e.message, i + rows.length - body.length) : e;
+      }
+    });
     return encode(def.struct, nest(flat));
   }
 
@@ -79,3 +121,5 @@ export class IommufdWorld extends World<WorldParams> {
 }
 
 setWorldConstructor(IommufdWorld);
+
+BeforeStep(function (this: IommufdWorld, step: ITestStepHookParameter) { this.step = step; });
