@@ -91,6 +91,9 @@ Feature: PASIDs on PASID-compatible HWPTs
     Then it succeeds
     When I attach PASID 100 of $dev to $s2
     Then it succeeds
+    # A PASID still attached at close would keep its device (the kernel WARNs): detach it.
+    When I detach PASID 100 of $dev
+    Then it succeeds
 
   @PASID.ATTACH.BLOCKS_RID
   Scenario: While a PASID is attached the device cannot move to a HWPT that is not PASID-compatible
@@ -182,6 +185,9 @@ Feature: PASIDs on PASID-compatible HWPTs
     When I attach PASID 0xfffff of $dev to $s2
     Then it succeeds
     And PASID 0xfffff of $dev is attached to $s2
+    # A PASID still attached at close would keep its device (the kernel WARNs): detach it.
+    When I detach PASID 0xfffff of $dev
+    Then it succeeds
 
   @PASID.ATTACH.BUSY
   Scenario: An attached PASID is not attached again: a change is a replace
@@ -208,6 +214,9 @@ Feature: PASIDs on PASID-compatible HWPTs
     When I attach PASID 100 of $dev to $s2b
     Then it fails with EBUSY
     And PASID 100 of $dev is attached to $s2
+    # A PASID still attached at close would keep its device (the kernel WARNs): detach it.
+    When I detach PASID 100 of $dev
+    Then it succeeds
 
   @PASID.REPLACE.HWPT
   Scenario: Replacing the HWPT of a PASID moves it and frees the old one
@@ -238,6 +247,9 @@ Feature: PASIDs on PASID-compatible HWPTs
     When I replace the page table of PASID 200 of $dev with $s2
     Then it succeeds
     And PASID 200 of $dev is attached to $s2
+    # A PASID still attached at close would keep its device (the kernel WARNs): detach it.
+    When I detach PASID 200 of $dev
+    Then it succeeds
 
   @PASID.REPLACE.IOAS
   Scenario: A PASID cannot be moved to an IOAS
@@ -255,6 +267,9 @@ Feature: PASIDs on PASID-compatible HWPTs
     When I replace the page table of PASID 200 of $dev with $ioas
     Then it fails with EINVAL
     And PASID 200 of $dev is attached to $s2
+    # A PASID still attached at close would keep its device (the kernel WARNs): detach it.
+    When I detach PASID 200 of $dev
+    Then it succeeds
 
   @PASID.REPLACE.FAILED_KEEPS
   Scenario: A replace the driver fails keeps the PASID on its HWPT
