@@ -31,9 +31,17 @@ Feature: Devices and their attachment to page tables
     Then it succeeds
 
     Examples:
+      | flags                      |
+      | 0                          |
+      | MOCK_FLAGS_DEVICE_NO_DIRTY |
+
+  @DEVICE.BIND.PASID_FLAG
+  Scenario Outline: The mock device flags <flags> make a PASID-capable device
+    When I attach a mock device with flags <flags> to $ioas
+    Then it succeeds
+
+    Examples:
       | flags                                                  |
-      | 0                                                      |
-      | MOCK_FLAGS_DEVICE_NO_DIRTY                             |
       | MOCK_FLAGS_DEVICE_PASID                                |
       | MOCK_FLAGS_DEVICE_NO_DIRTY \| MOCK_FLAGS_DEVICE_PASID  |
 
