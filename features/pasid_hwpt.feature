@@ -301,3 +301,58 @@ Feature: PASIDs on PASID-compatible HWPTs
     When I detach PASID IOMMU_TEST_PASID_RESERVED of $dev
     Then it succeeds
     And PASID IOMMU_TEST_PASID_RESERVED of $dev is attached to nothing
+
+  @PASID.ATTACH.COMPAT_HWPT @PASID.REPLACE.HWPT @DEVICE.ATTACH.HWPT
+  Scenario: The device and its PASIDs attach to nested HWPTs over a nesting parent
+    Given 8 bytes of user memory as $data
+    When I call IOMMU_HWPT_ALLOC with:
+      | field  | value                        |
+      | flags  | IOMMU_HWPT_ALLOC_NEST_PARENT |
+      | dev_id | $dev_idev                    |
+      | pt_id  | $ioas                        |
+    Then it succeeds
+    And I remember out_hwpt_id as $parent
+    When I call IOMMU_HWPT_ALLOC with:
+      | field     | value                    |
+      | flags     | IOMMU_HWPT_ALLOC_PASID   |
+      | dev_id    | $dev_idev                |
+      | pt_id     | $parent                  |
+      | data_type | IOMMU_HWPT_DATA_SELFTEST |
+      | data_len  | 8                        |
+      | data_uptr | $data                    |
+    Then it succeeds
+    And I remember out_hwpt_id as $nested
+    When I call IOMMU_HWPT_ALLOC with:
+      | field     | value                    |
+      | flags     | IOMMU_HWPT_ALLOC_PASID   |
+      | dev_id    | $dev_idev                |
+      | pt_id     | $parent                  |
+      | data_type | IOMMU_HWPT_DATA_SELFTEST |
+      | data_len  | 8                        |
+      | data_uptr | $data                    |
+    Then it succeeds
+    And I remember out_hwpt_id as $nested2
+    When I replace the page table of $dev with $nested
+    Then it succeeds
+    And mock_domain_replace.pt_id is $nested
+    # The parent stays in its IOAS: the device still narrows it.
+    And the IOVA ranges of $ioas are:
+      | start               | last               |
+      | MOCK_APERTURE_START | MOCK_APERTURE_LAST |
+    When I attach PASID 100 of $dev to $nested
+    Then it succeeds
+    When I replace the page table of PASID 100 of $dev with $nested2
+    Then it succeeds
+    And PASID 100 of $dev is attached to $nested2
+    When I destroy $parent
+    Then it fails with EBUSY
+    When I detach PASID 100 of $dev
+    Then it succeeds
+    When I replace the page table of $dev with $ioas
+    Then it succeeds
+    When I destroy $nested
+    Then it succeeds
+    When I destroy $nested2
+    Then it succeeds
+    When I destroy $parent
+    Then it succeeds
