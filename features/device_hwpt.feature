@@ -96,3 +96,50 @@ Feature: Devices on manually allocated HWPTs
     When I replace the page table of $nd with $ioas
     Then it succeeds
     And mock_domain_replace.pt_id is $nd_hwpt
+
+  @DEVICE.REPLACE.HWPT @DEVICE.DESTROY.HWPT_BUSY
+  Scenario: A device moves between nested HWPTs, each busy while it is attached
+    Given 8 bytes of user memory as $data
+    When I call IOMMU_HWPT_ALLOC with:
+      | field  | value                        |
+      | flags  | IOMMU_HWPT_ALLOC_NEST_PARENT |
+      | dev_id | $dev_idev                    |
+      | pt_id  | $ioas                        |
+    Then it succeeds
+    And I remember out_hwpt_id as $parent
+    When I call IOMMU_HWPT_ALLOC with:
+      | field     | value                    |
+      | dev_id    | $dev_idev                |
+      | pt_id     | $parent                  |
+      | data_type | IOMMU_HWPT_DATA_SELFTEST |
+      | data_len  | 8                        |
+      | data_uptr | $data                    |
+    Then it succeeds
+    And I remember out_hwpt_id as $nested
+    When I call IOMMU_HWPT_ALLOC with:
+      | field     | value                    |
+      | dev_id    | $dev_idev                |
+      | pt_id     | $parent                  |
+      | data_type | IOMMU_HWPT_DATA_SELFTEST |
+      | data_len  | 8                        |
+      | data_uptr | $data                    |
+    Then it succeeds
+    And I remember out_hwpt_id as $nested2
+    When I replace the page table of $dev with $nested
+    Then it succeeds
+    When I destroy $nested
+    Then it fails with EBUSY
+    When I replace the page table of $dev with $nested2
+    Then it succeeds
+    When I destroy $nested2
+    Then it fails with EBUSY
+    When I destroy $nested
+    Then it succeeds
+    When I replace the page table of $dev with $parent
+    Then it succeeds
+    When I destroy $nested2
+    Then it succeeds
+    When I replace the page table of $dev with $ioas
+    Then it succeeds
+    When I destroy $parent
+    Then it succeeds
