@@ -126,3 +126,35 @@ test('closing the file tears the graph down leaves first', () => {
   assert.equal(ctx.objects.count, 0);
   assert.equal(ioas.users, 0);
 });
+
+test('random device and PASID ops through the byte interface never throw, and detaching all PASIDs lets the file close clean', async () => {
+  const { session, testCmd } = await import('./ioas_helpers.ts');
+  let seed = 12345;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  const ops = ['IOMMU_TEST_OP_MOCK_DOMAIN', 'IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS', 'IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE',
+    'IOMMU_TEST_OP_PASID_ATTACH', 'IOMMU_TEST_OP_PASID_REPLACE', 'IOMMU_TEST_OP_PASID_DETACH',
+    'IOMMU_TEST_OP_PASID_CHECK_HWPT', 'IOMMU_TEST_OP_DEV_CHECK_CACHE'];
+  for (let round = 0; round < 20; round++) {
+    const s = session();
+    s.ioas(); s.ioas();
+    const pasids = [0, 1, 100, 1024, 2 ** 20];
+    for (let i = 0; i < 200; i++) {
+      const op = ops[rnd(ops.length)]!;
+      const id = rnd(12);
+      const r = op === 'IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS' ? testCmd(s, op, id, 'mock_domain_flags', { dev_flags: rnd(8) })
+        : op === 'IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE' ? testCmd(s, op, id, 'mock_domain_replace', { pt_id: rnd(12) })
+          : op === 'IOMMU_TEST_OP_DEV_CHECK_CACHE' ? testCmd(s, op, id, 'check_dev_cache', { id: rnd(5), cache: 0xbaddad })
+            : testCmd(s, op, id, 'pasid_attach', { pasid: pasids[rnd(pasids.length)], pt_id: rnd(12) });
+      assert.ok(r.rc <= 0, `${op}: ${r.rc}`);
+      if (rnd(10) === 0) s.call('IOMMU_DESTROY', { id: rnd(12) });
+    }
+    // Selftest objects detach only their device: detach the PASIDs first, as a driver would.
+    for (const obj of s.ctx().objects.all()) {
+      if (obj.type !== 'SELFTEST') continue;
+      for (const p of pasids) testCmd(s, 'IOMMU_TEST_OP_PASID_DETACH', obj.id, 'pasid_detach', { pasid: p });
+    }
+    const ctx = s.ctx();
+    assert.equal(s.p.close(s.fd), 0);
+    assert.equal(ctx.objects.count, 0, ctx.observe());
+  }
+});
