@@ -99,7 +99,7 @@ Feature: Devices on manually allocated HWPTs
 
   @DEVICE.REPLACE.HWPT @DEVICE.DESTROY.HWPT_BUSY
   Scenario: A device moves between nested HWPTs, each busy while it is attached
-    Given 8 bytes of user memory as $data
+    Given 4096 bytes of user memory as $data
     When I call IOMMU_HWPT_ALLOC with:
       | field  | value                        |
       | flags  | IOMMU_HWPT_ALLOC_NEST_PARENT |
@@ -112,7 +112,7 @@ Feature: Devices on manually allocated HWPTs
       | dev_id    | $dev_idev                |
       | pt_id     | $parent                  |
       | data_type | IOMMU_HWPT_DATA_SELFTEST |
-      | data_len  | 8                        |
+      | data_len  | 4                        |
       | data_uptr | $data                    |
     Then it succeeds
     And I remember out_hwpt_id as $nested
@@ -121,7 +121,7 @@ Feature: Devices on manually allocated HWPTs
       | dev_id    | $dev_idev                |
       | pt_id     | $parent                  |
       | data_type | IOMMU_HWPT_DATA_SELFTEST |
-      | data_len  | 8                        |
+      | data_len  | 4                        |
       | data_uptr | $data                    |
     Then it succeeds
     And I remember out_hwpt_id as $nested2

@@ -304,7 +304,7 @@ Feature: PASIDs on PASID-compatible HWPTs
 
   @PASID.ATTACH.COMPAT_HWPT @PASID.REPLACE.HWPT @DEVICE.ATTACH.HWPT
   Scenario: The device and its PASIDs attach to nested HWPTs over a nesting parent
-    Given 8 bytes of user memory as $data
+    Given 4096 bytes of user memory as $data
     When I call IOMMU_HWPT_ALLOC with:
       | field  | value                        |
       | flags  | IOMMU_HWPT_ALLOC_NEST_PARENT |
@@ -318,7 +318,7 @@ Feature: PASIDs on PASID-compatible HWPTs
       | dev_id    | $dev_idev                |
       | pt_id     | $parent                  |
       | data_type | IOMMU_HWPT_DATA_SELFTEST |
-      | data_len  | 8                        |
+      | data_len  | 4                        |
       | data_uptr | $data                    |
     Then it succeeds
     And I remember out_hwpt_id as $nested
@@ -328,7 +328,7 @@ Feature: PASIDs on PASID-compatible HWPTs
       | dev_id    | $dev_idev                |
       | pt_id     | $parent                  |
       | data_type | IOMMU_HWPT_DATA_SELFTEST |
-      | data_len  | 8                        |
+      | data_len  | 4                        |
       | data_uptr | $data                    |
     Then it succeeds
     And I remember out_hwpt_id as $nested2
