@@ -356,3 +356,42 @@ Feature: PASIDs on PASID-compatible HWPTs
     Then it succeeds
     When I destroy $parent
     Then it succeeds
+
+  @PASID.REPLACE.HWPT @DEVICE.REPLACE.IOAS
+  Scenario: The sequence of iommufd_fail_nth's device test: replace to another IOAS and to a HWPT, then a PASID attach, replace and detach
+    Given 4096 bytes of user memory as $buf
+    And 4096 bytes of $buf mapped at IOVA MOCK_APERTURE_START in $ioas
+    And an IOAS as $ioas2
+    And 4096 bytes of $buf mapped at IOVA MOCK_APERTURE_START in $ioas2
+    When I call IOMMU_HWPT_ALLOC with:
+      | field  | value                  |
+      | flags  | IOMMU_HWPT_ALLOC_PASID |
+      | dev_id | $dev_idev              |
+      | pt_id  | $ioas                  |
+    Then it succeeds
+    And I remember out_hwpt_id as $hwpt
+    When I replace the page table of $dev with $ioas2
+    Then it succeeds
+    When I replace the page table of $dev with $hwpt
+    Then it succeeds
+    When I call IOMMU_HWPT_ALLOC with:
+      | field  | value                                                 |
+      | flags  | IOMMU_HWPT_ALLOC_NEST_PARENT \| IOMMU_HWPT_ALLOC_PASID |
+      | dev_id | $dev_idev                                             |
+      | pt_id  | $ioas                                                 |
+    Then it succeeds
+    And I remember out_hwpt_id as $parent
+    When I call IOMMU_HWPT_ALLOC with:
+      | field  | value                  |
+      | flags  | IOMMU_HWPT_ALLOC_PASID |
+      | dev_id | $dev_idev              |
+      | pt_id  | $ioas                  |
+    Then it succeeds
+    And I remember out_hwpt_id as $test_hwpt
+    When I attach PASID 200 of $dev to $parent
+    Then it succeeds
+    When I replace the page table of PASID 200 of $dev with $test_hwpt
+    Then it succeeds
+    When I detach PASID 200 of $dev
+    Then it succeeds
+    And PASID 200 of $dev is attached to nothing
