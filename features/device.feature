@@ -297,3 +297,24 @@ Feature: Devices and their attachment to page tables
       | destroy_access_pages.access_pages_id | $pages                             |
     Then it succeeds
     And VmPin of this process is 0 kB
+
+  @DEVICE.ALLOC.IN_APERTURE
+  Scenario: With a device attached, automatic placement stays inside the aperture
+    Given a mock device attached to $ioas as $dev
+    And 0x4000 bytes of user memory as $buf
+    When I map 0x1000 bytes of $buf into $ioas
+    Then it succeeds
+    And iova is MOCK_APERTURE_START
+    When I map 0x2000 bytes of $buf into $ioas
+    Then it succeeds
+    And iova is MOCK_APERTURE_START + 0x2000
+    When I map 0x3000 bytes of $buf into $ioas
+    Then it succeeds
+    And iova is MOCK_APERTURE_START + 0x4000
+    When I allow these IOVA ranges in $ioas:
+      | start                          | last                            |
+      | MOCK_APERTURE_START + 0x100000 | MOCK_APERTURE_START + 0x1fffff  |
+    Then it succeeds
+    When I map 0x1000 bytes of $buf into $ioas
+    Then it succeeds
+    And iova is MOCK_APERTURE_START + 0x100000
