@@ -301,7 +301,8 @@ Feature: Devices and their attachment to page tables
   @DEVICE.ALLOC.IN_APERTURE
   Scenario: With a device attached, automatic placement stays inside the aperture
     Given a mock device attached to $ioas as $dev
-    And 0x4000 bytes of user memory as $buf
+    # The placement keeps the alignment of the user address too: make it at least the length's.
+    And 0x4000 bytes of user memory aligned to 0x4000 as $buf
     When I map 0x1000 bytes of $buf into $ioas
     Then it succeeds
     And iova is MOCK_APERTURE_START
