@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { callFields, expectOk, outValue } from './support/struct-call.ts';
 import type { IommufdWorld } from './support/world.ts';
+import { MOCK_DEVICE_NAMES } from '../harness/lint/vocabulary.ts';
 
 async function attachMock(w: IommufdWorld, ioas: string, flags?: string): Promise<void> {
   if (flags === undefined) await callFields(w, 'IOMMU_TEST_CMD', { op: w.value('IOMMU_TEST_OP_MOCK_DOMAIN'), id: w.value(ioas) });
@@ -16,8 +17,7 @@ async function attachMock(w: IommufdWorld, ioas: string, flags?: string): Promis
 
 function rememberMock(w: IommufdWorld, name: string): void {
   w.vars.set(name, outValue(w, 'mock_domain.out_stdev_id'));
-  w.vars.set(`${name}_hwpt`, outValue(w, 'mock_domain.out_hwpt_id'));
-  w.vars.set(`${name}_idev`, outValue(w, 'mock_domain.out_idev_id'));
+  for (const [suffix, field] of Object.entries(MOCK_DEVICE_NAMES)) w.vars.set(`${name}${suffix}`, outValue(w, field));
 }
 
 When('I attach a mock device to {value}', async function (this: IommufdWorld, ioas: string) {

@@ -111,7 +111,7 @@ test('lint passes the project features and every rule is covered or pending', as
 
 test('lint knows every step that sets a $name: each step definition that remembers a name or opens an iommufd', async () => {
   const { readdirSync, readFileSync } = await import('node:fs');
-  const { namesSet } = await import('../harness/lint/vocabulary.ts');
+  const { namesSet, MOCK_DEVICE_NAMES } = await import('../harness/lint/vocabulary.ts');
   const dir = join(import.meta.dirname, '..', 'steps');
   const SAMPLE: Record<string, string> = { var: '$x', value: '1', string: '"s"', int: '1', word: 'w', field: 'f', ioctl: 'IOMMU_DESTROY', errno: 'EINVAL' };
   let setters = 0;
@@ -122,6 +122,7 @@ test('lint knows every step that sets a $name: each step definition that remembe
       if (!pattern) continue;
       const wants = [
         ...[...def.matchAll(/vars\.set\((?:name|`\$\{name\}(\w+)`)/g)].map((m) => `$x${m[1] ?? ''}`),
+        ...(/rememberMock\(/.test(def) ? ['$x', ...Object.keys(MOCK_DEVICE_NAMES).map((s) => `$x${s}`)] : []),
         ...(/openIommufd\(\)/.test(def) ? ['$iommufd'] : /openIommufd\(name/.test(def) ? ['$x'] : []),
       ];
       if (!wants.length) continue;

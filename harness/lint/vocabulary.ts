@@ -19,15 +19,27 @@ const NAME = /\$[a-z_][a-z0-9_]*/g;
 const SETS = /^(.*) as (\$[a-z_][a-z0-9_]*)$/;
 
 /**
+ * What a mock device step "... as $x" sets besides $x (the selftest object):
+ * each suffix of $x with the field of iommu_test_cmd it is read from. The
+ * mock steps set exactly these, and lint knows them from here.
+ */
+export const MOCK_DEVICE_NAMES: Readonly<Record<string, string>> = {
+  _hwpt: 'mock_domain.out_hwpt_id',
+  _idev: 'mock_domain.out_idev_id',
+};
+const MOCK_DEVICE_STEP = /^a mock device (?:with flags .+ )?attached to /;
+
+/**
  * The $names a step sets, as the step definitions do: every step ending
  * "as $x" sets $x ("I remember out_ioas_id as $x", "an IOAS as $x"); a mock
- * device also sets $x_hwpt, its domain; "an open iommufd" opens $iommufd.
+ * device also sets MOCK_DEVICE_NAMES; "an open iommufd" opens $iommufd.
  */
 export function namesSet(text: string): string[] {
   if (text === 'an open iommufd') return ['$iommufd'];
   const m = SETS.exec(text);
   if (!m) return [];
-  return /^a mock device attached to /.test(m[1]!) ? [m[2]!, `${m[2]}_hwpt`] : [m[2]!];
+  if (!MOCK_DEVICE_STEP.test(m[1]!)) return [m[2]!];
+  return [m[2]!, ...Object.keys(MOCK_DEVICE_NAMES).map((suffix) => `${m[2]}${suffix}`)];
 }
 
 /** The $names a step reads, in its text (not the one it sets) and its table, each with its line. */
