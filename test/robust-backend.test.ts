@@ -80,7 +80,8 @@ for (const [name, why] of [
     assert.match(stderr.trim(), why);
     assert.equal(stdout, '', 'no scenario ran');
     assert.equal(report, undefined, 'no report claims failures');
-    if (name === 'refrence') assert.ok(ms < 10_000, `${ms} ms`); // well under a second on an idle machine
+    // Refused before the TypeScript loader: about 0.2 s of which most is starting node (2 s: a shared machine).
+    if (name === 'refrence') assert.ok(ms < 2000, `${ms} ms`);
   });
 }
 
@@ -118,7 +119,8 @@ test('two runs at once into one reports folder: the second refuses, the first wr
   const reports = tempDir('iommufd-two-');
   const first = spawn(process.execPath, [cli, 'run', '--format', 'summary', '--reports', reports, '--backend', stuck(''), '--timeout', '3000', objects], { cwd: root, stdio: 'ignore' });
   const exited = new Promise<number | null>((r) => first.on('exit', r));
-  while (!existsSync(join(reports, '.conformance.lock'))) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 400 && !existsSync(join(reports, '.conformance.lock')); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(existsSync(join(reports, '.conformance.lock')), 'the first run holds the folder');
   const second = run([objects], reports);
   assert.equal(second.status, 2, second.stderr);
   assert.match(second.stderr, new RegExp(`in use by another run \\(pid ${first.pid},`));
@@ -156,7 +158,7 @@ for (const [signal, code, word] of [['SIGTERM', 143, 'terminated'], ['SIGINT', 1
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     const exited = new Promise<number | null>((r) => child.on('exit', r));
-    while (!existsSync(pids)) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 600 && !existsSync(pids); i++) await new Promise((r) => setTimeout(r, 50));
     child.kill(signal);
     assert.equal(await exited, code, out);
     assert.match(out, new RegExp(`${word}: partial report written`));

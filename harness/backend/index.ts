@@ -4,9 +4,9 @@
 import type { Backend } from './interface.ts';
 import { ProcessBackend, spawnChannel } from './process.ts';
 import { kernelBackend } from './kernel.ts';
-import { checkBackendName, KERNELS } from './names.ts';
+import { checkBackendName, KERNELS } from './names.mjs';
 
-export { BACKENDS, KERNELS, checkBackendName } from './names.ts';
+export { BACKENDS, KERNELS, checkBackendName } from './names.mjs';
 
 export interface BackendOptions { timeoutMs?: number }
 

@@ -56,7 +56,7 @@ export class BackendError extends Error {
   }
 }
 
-export { BackendStartError } from './names.ts';
+export { BackendStartError } from './names.mjs';
 
 /** The backend cannot do this here; the scenario is not run. */
 export class BackendSkipped extends Error {

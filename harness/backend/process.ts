@@ -193,7 +193,14 @@ export class ProcessBackend implements Backend {
   }
 
   private async call(cmd: string, fields: Record<string, unknown> = {}): Promise<WireResult> {
-    await this.ensure();
+    try {
+      await this.ensure();
+    } catch (e) {
+      if (e instanceof BackendError) throw e;
+      // A new process or VM that cannot be made (a boot that fails) is a loss like a crash.
+      this.restarts++;
+      throw new BackendError(`backend ${this.opts.name} could not be started again: ${firstLine((e as Error).message)}`, '', { lost: true });
+    }
     return this.request(cmd, fields);
   }
 

@@ -15,7 +15,7 @@ import { lockReports, tempName, writeAtomic } from '../report/files.ts';
 import { PROJECT_ROOT } from '../../spec/loader/root.ts';
 import { startBackend } from '../backend/start.ts';
 import { peekPreset, takePreset } from '../backend/preset.ts';
-import { BackendStartError, checkBackendName } from '../backend/names.ts';
+import { BackendStartError, checkBackendName } from '../backend/names.mjs';
 
 export interface RunOptions {
   backend: string; tags?: string; format: string; reports: string; paths?: string[]; timeoutMs?: number; expectations?: string;
