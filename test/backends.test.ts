@@ -49,12 +49,12 @@ test('Ctrl-C during a run writes the partial report', async () => {
   const { spawn } = await import('node:child_process');
   const reports = tempDir('iommufd-int-');
   const argv = `cmd:${process.execPath} --import tsx ${join(root, 'test/fixtures/broken-backend.ts')} hang 0x3b80`;
-  const child = spawn(process.execPath, [cli, 'run', '--format', 'summary', '--reports', reports, '--backend', argv, '--timeout', '60000', join(root, 'features/objects.feature')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, 'run', '--format', 'progress', '--reports', reports, '--backend', argv, '--timeout', '60000', join(root, 'features/objects.feature')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
-  // The first scenario passes; the second hangs on IOMMU_DESTROY for up to a
-  // minute, well past the moment of the interrupt (8 s: this machine is shared).
-  await new Promise((r) => setTimeout(r, 8000));
+  // The first scenario passes (a dot for each of its 10 steps and 2 hooks); the
+  // second hangs on IOMMU_DESTROY for up to a minute, well past the interrupt.
+  for (let i = 0; i < 1200 && (out.match(/\./g) ?? []).length < 13; i++) await new Promise((r) => setTimeout(r, 50));
   child.kill('SIGINT');
   const code = await new Promise<number | null>((r) => child.on('exit', r));
   assert.equal(code, 130, out);

@@ -46,11 +46,8 @@ export type ProcessOp = typeof PROCESS_OPS[number];
 /** The backend failed (not the call): the scenario is errored, not failed. */
 export class BackendError extends Error {
   override name = 'BackendError';
-  /** True when the harness lost the backend (it crashed, hung or broke the protocol and was killed). */
-  readonly lost: boolean;
-  constructor(message: string, readonly stderr = '', opts: { lost?: boolean } = {}) {
+  constructor(message: string, readonly stderr = '') {
     super(stderr ? `${message}\n--- backend stderr ---\n${stderr}` : message);
-    this.lost = opts.lost ?? false;
     // Where in the harness the loss was noticed says nothing about the backend: no stack in the reports.
     this.stack = `${this.name}: ${this.message}`;
   }

@@ -12,8 +12,8 @@ import { PROTOCOL_VERSION, warmValidators, argToWire, fromHex, fromU64, parseRep
 
 /** Where lines go to and come from: a child process, or a socket to a VM. */
 export interface LineChannel {
-  /** onLine hears each line; broken, once, a reason the input is unusable (a line past MAX_LINE). */
   send(line: string): void;
+  /** cb hears each line; broken, once, why the input is unusable (a line past MAX_LINE). */
   onLine(cb: (line: string) => void, broken: (why: string) => void): void;
   onClose(cb: (why: string) => void): void;
   stderr(): string;
@@ -146,7 +146,7 @@ export class ProcessBackend implements Backend {
 
   /** Kills the channel and fails the call in flight; returns the error for throwing. */
   private fail(ch: LineChannel, why: string): BackendError {
-    const err = new BackendError(why, ch.stderr(), { lost: true });
+    const err = new BackendError(why, ch.stderr());
     if (ch === this.channel) {
       this.channel = undefined;
       this.restarts++;
@@ -199,7 +199,7 @@ export class ProcessBackend implements Backend {
       if (e instanceof BackendError) throw e;
       // A new process or VM that cannot be made (a boot that fails) is a loss like a crash.
       this.restarts++;
-      throw new BackendError(`backend ${this.opts.name} could not be started again: ${firstLine((e as Error).message)}`, '', { lost: true });
+      throw new BackendError(`backend ${this.opts.name} could not be started again: ${firstLine((e as Error).message)}`);
     }
     return this.request(cmd, fields);
   }
