@@ -3,8 +3,13 @@
 // that a protocol server starts fast; everything else registers tsx so the
 // TypeScript sources run as they are.
 const args = process.argv.slice(2);
+// A mistyped backend name is refused before the TypeScript loader costs its time.
+const problem = args[0] === 'run' ? (await import('../harness/backend/names.mjs')).backendProblem(args.slice(1)) : undefined;
+if (problem) console.error(problem);
 const bundle = args.length === 1 && args[0] === 'serve' ? await (await import('./bundle.mjs')).serveBundle() : undefined;
-if (bundle) {
+if (problem) {
+  process.exitCode = 2;
+} else if (bundle) {
   const { serveMain } = await import(bundle);
   process.exitCode = await serveMain();
 } else {

@@ -48,8 +48,12 @@ export class BackendError extends Error {
   override name = 'BackendError';
   constructor(message: string, readonly stderr = '') {
     super(stderr ? `${message}\n--- backend stderr ---\n${stderr}` : message);
+    // Where in the harness the loss was noticed says nothing about the backend: no stack in the reports.
+    this.stack = `${this.name}: ${this.message}`;
   }
 }
+
+export { BackendStartError } from './names.mjs';
 
 /** The backend cannot do this here; the scenario is not run. */
 export class BackendSkipped extends Error {
@@ -60,6 +64,8 @@ export { PROT_READ, PROT_WRITE } from '../../spec/loader/constants.ts';
 
 export interface Backend {
   readonly info: BackendInfo;
+  /** How many times the harness lost the backend (killed it after a timeout, a crash, a broken message); absent in-process. */
+  readonly restarts?: number;
   /** Starts the backend (a process, a VM) and learns what it is; info is valid afterwards. */
   init(): Promise<void>;
   /** A fresh process for the next scenario: every fd closed, every mapping gone. */

@@ -9,8 +9,8 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../spec/loader/root.ts';
-import { ProcessBackend, type LineChannel } from './process.ts';
-import { onLines } from './lines.ts';
+import { ProcessBackend, killGroup, killOnExit, type LineChannel } from './process.ts';
+import { onLines, overlongReason } from './lines.ts';
 
 /** The line /init prints on the console when the bridge is about to read its port. */
 export const BRIDGE_READY = 'IOMMUFD-CONFORMANCE: bridge starting on';
@@ -67,16 +67,19 @@ export async function vmChannel(version: string): Promise<LineChannel> {
   const dir = mkdtempSync(join(tmpdir(), 'iommufd-vm-'));
   const sock = join(dir, 'proto.sock');
   const log = `${sock}.console.log`;
-  const qemu = spawn('bash', ['tools/kernel/boot.sh', kernel, initramfs, sock], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  // In its own process group: the KVM probe's qemu as well as the VM's go with it.
+  const qemu = spawn('bash', ['tools/kernel/boot.sh', kernel, initramfs, sock], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let qemuErr = '';
   qemu.stderr!.on('data', (d: Buffer) => { qemuErr = (qemuErr + d.toString()).slice(-4096); });
+  let exited = false;
+  qemu.on('exit', () => { exited = true; });
   const kill = () => {
-    process.off('exit', kill);
-    qemu.kill('SIGTERM');
+    forget();
+    if (!exited) killGroup(qemu.pid, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   };
-  // Never leave a VM running behind the harness, whichever way it ends.
-  process.on('exit', kill);
+  // Never leave a VM running behind the harness, whichever way it ends (signals included).
+  const forget = killOnExit(kill);
   try {
     await waitForConsole(log, qemu, Date.now() + BOOT_TIMEOUT_MS);
   } catch (e) {
@@ -87,7 +90,7 @@ export async function vmChannel(version: string): Promise<LineChannel> {
   await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
   return {
     send: (line) => { socket.write(`${line}\n`); },
-    onLine: (cb) => { onLines(socket, cb); },
+    onLine: (cb, broken) => { onLines(socket, cb, { onOverlong: (n) => broken(overlongReason(n)) }); },
     onClose: (cb) => {
       socket.on('close', () => cb('closed its port'));
       qemu.on('exit', (code, signal) => cb(`VM exited (${signal ?? code})`));

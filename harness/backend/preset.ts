@@ -11,6 +11,8 @@ export function presetBackend(started: Promise<Backend>): void {
   started.catch(() => { /* reported by the hooks */ });
   preset = started;
 }
+/** The backend the command line is starting, without taking it from the hooks. */
+export function peekPreset(): Promise<Backend> | undefined { return preset; }
 export function takePreset(): Promise<Backend> | undefined {
   const p = preset;
   preset = undefined;

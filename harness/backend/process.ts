@@ -4,8 +4,8 @@
 // and fails that call with a BackendError carrying the reason and the
 // process's stderr; the next call starts a new process.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { onLines } from './lines.ts';
-import { BackendError, BackendSkipped, type Backend, type BackendInfo, type IoctlArg, type IoctlResult, type SysResult } from './interface.ts';
+import { onLines, overlongReason } from './lines.ts';
+import { BackendError, BackendSkipped, BackendStartError, type Backend, type BackendInfo, type IoctlArg, type IoctlResult, type SysResult } from './interface.ts';
 
 export { BackendError, BackendSkipped };
 import { PROTOCOL_VERSION, warmValidators, argToWire, fromHex, fromU64, parseReply, toHex, u64, type WireResult } from './protocol.ts';
@@ -13,28 +13,54 @@ import { PROTOCOL_VERSION, warmValidators, argToWire, fromHex, fromU64, parseRep
 /** Where lines go to and come from: a child process, or a socket to a VM. */
 export interface LineChannel {
   send(line: string): void;
-  onLine(cb: (line: string) => void): void;
+  /** cb hears each line; broken, once, why the input is unusable (a line past MAX_LINE). */
+  onLine(cb: (line: string) => void, broken: (why: string) => void): void;
   onClose(cb: (why: string) => void): void;
   stderr(): string;
   kill(): void;
 }
 
+/** Processes to kill whichever way the harness ends (process.exit runs 'exit' listeners, signals included). */
+const live = new Set<() => void>();
+let exitHook = false;
+/** Kills fn's process when the harness exits, until the returned function is called. */
+export function killOnExit(fn: () => void): () => void {
+  if (!exitHook) { exitHook = true; process.on('exit', () => { for (const k of live) k(); }); }
+  live.add(fn);
+  return () => { live.delete(fn); };
+}
+
+/** Kills a process started detached and everything in its process group, ignoring those already gone. */
+export function killGroup(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL'): void {
+  if (!pid) return;
+  try { process.kill(-pid, signal); } catch { /* the whole group is gone */ }
+}
+
 export function spawnChannel(argv: string[]): LineChannel {
-  const child: ChildProcessWithoutNullStreams = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+  // In its own process group, so that killing it kills what it started too.
+  const child: ChildProcessWithoutNullStreams = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   let err = '';
+  let exited = false;
+  const kill = () => { if (!exited) killGroup(child.pid); };
+  const forget = killOnExit(kill);
+  child.on('exit', () => { exited = true; forget(); killGroup(child.pid); });
+  child.on('error', () => { exited = true; forget(); });
   child.stderr.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-8192); });
   child.stdin.on('error', () => { /* reported through close */ });
   return {
     send: (line) => { child.stdin.write(`${line}\n`); },
-    onLine: (cb) => { onLines(child.stdout, cb); },
+    onLine: (cb, broken) => { onLines(child.stdout, cb, { onOverlong: (n) => broken(overlongReason(n)) }); },
     onClose: (cb) => {
       child.on('error', (e) => cb(`could not start ${argv[0]}: ${e.message}`));
-      child.on('exit', (code, signal) => cb(signal ? `exited on signal ${signal}` : `exited with code ${code}`));
+      // 'close' rather than 'exit': its stderr has been read to the end by then.
+      child.on('close', (code, signal) => cb(signal ? `exited on signal ${signal}` : `exited with code ${code}`));
     },
     stderr: () => err,
-    kill: () => { child.kill('SIGKILL'); },
+    kill,
   };
 }
+
+const firstLine = (s: string) => s.split('\n')[0]!;
 
 interface Pending { seq: number; cmd: string; resolve: (r: WireResult) => void; reject: (e: Error) => void; deadline: number; timeoutMs: number }
 
@@ -62,14 +88,42 @@ export class ProcessBackend implements Backend {
 
   constructor(private readonly opts: ProcessOptions) {}
 
-  async init(): Promise<void> { await this.ensure(); }
+  /**
+   * Starts the backend. A backend that cannot be started at all (connect
+   * fails, or the process ends before it answers start) is a BackendStartError;
+   * one that runs but answers start wrongly (or not in time) is a BackendError,
+   * a finding about the implementation like any other.
+   */
+  async init(): Promise<void> {
+    let connected = false;
+    try {
+      await this.ensure(() => { connected = true; });
+    } catch (e) {
+      if (!connected) throw new BackendStartError(`backend ${this.opts.name} could not start: ${firstLine((e as Error).message)}`);
+      const closed = this.closedAtStart;
+      if (e instanceof BackendError && closed) {
+        const lines = closed.stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+        const last = lines.find((l) => /error/i.test(l)) ?? lines.at(-1);
+        const when = closed.why.startsWith('could not start') ? '' : ' before answering start';
+        throw new BackendStartError(`backend ${this.opts.name} ${closed.why}${when}${last ? ` (stderr: ${last.slice(0, 300)})` : ''}`);
+      }
+      throw e;
+    }
+  }
 
-  private async ensure(): Promise<void> {
+  /** Set when the channel closed (rather than broke the protocol) while start was pending. */
+  private closedAtStart?: { why: string; stderr: string };
+
+  private async ensure(connected?: () => void): Promise<void> {
     if (this.channel) return;
     const ch = await this.opts.connect();
+    connected?.();
     this.channel = ch;
-    ch.onLine((line) => this.onLine(ch, line));
-    ch.onClose((why) => this.lost(ch, `backend ${this.opts.name} ${why}`));
+    ch.onLine((line) => this.onLine(ch, line), (why) => this.fail(ch, `backend ${this.opts.name} broke the protocol: it wrote ${why}`));
+    ch.onClose((why) => {
+      if (ch === this.channel && this.pending?.cmd === 'start') this.closedAtStart = { why, stderr: ch.stderr() };
+      this.lost(ch, `backend ${this.opts.name} ${why}`);
+    });
     warmValidators(); // while the process starts
     const r = await this.request('start', { version: PROTOCOL_VERSION }, Math.max(this.opts.timeoutMs, START_TIMEOUT_MS));
     const s = r.start;
@@ -139,7 +193,14 @@ export class ProcessBackend implements Backend {
   }
 
   private async call(cmd: string, fields: Record<string, unknown> = {}): Promise<WireResult> {
-    await this.ensure();
+    try {
+      await this.ensure();
+    } catch (e) {
+      if (e instanceof BackendError) throw e;
+      // A new process or VM that cannot be made (a boot that fails) is a loss like a crash.
+      this.restarts++;
+      throw new BackendError(`backend ${this.opts.name} could not be started again: ${firstLine((e as Error).message)}`);
+    }
     return this.request(cmd, fields);
   }
 

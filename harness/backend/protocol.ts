@@ -10,11 +10,22 @@ export const PROTOCOL_VERSION = 1;
 const SCHEMA_ID = 'https://iommufd-conformance.invalid/spec/protocol/wire-v1.schema.json';
 
 let validators: Record<string, ValidateFunction> | undefined;
+/** The branch of the request's oneOf that describes each command, e.g. open -> 2 (req_open). */
+let requestBranch: Map<string, number> | undefined;
+let requestBranches = 0;
 
 /** The validator of requests (a server's) or of replies (the harness's), loaded on first use. */
 function validator(kind: 'request' | 'reply'): ValidateFunction {
-  validators ??= schemaValidators('wire-v1', readJson(join(SPEC_ROOT, 'protocol', 'wire-v1.schema.json')).data as object,
-    { strict: true, allErrors: false }, { request: `${SCHEMA_ID}#/$defs/request`, reply: `${SCHEMA_ID}#/$defs/reply` });
+  if (!validators) {
+    type Def = { properties?: { cmd?: { const?: string; enum?: string[] } }; oneOf?: { $ref: string }[] };
+    const schema = readJson(join(SPEC_ROOT, 'protocol', 'wire-v1.schema.json')).data as { $defs: Record<string, Def> };
+    validators = schemaValidators('wire-v1', schema, { strict: true, allErrors: false }, { request: `${SCHEMA_ID}#/$defs/request`, reply: `${SCHEMA_ID}#/$defs/reply` });
+    requestBranches = schema.$defs.request!.oneOf?.length ?? 0;
+    requestBranch = new Map((schema.$defs.request!.oneOf ?? []).flatMap((b, i) => {
+      const cmd = schema.$defs[b.$ref.replace('#/$defs/', '')]?.properties?.cmd;
+      return [cmd?.const, ...(cmd?.enum ?? [])].filter((c): c is string => !!c).map((c) => [c, i] as const);
+    }));
+  }
   return validators[kind]!;
 }
 
@@ -37,12 +48,24 @@ function explain(v: ValidateFunction): string {
   return e ? `${e.instancePath || '/'} ${e.message ?? 'invalid'}` : 'invalid';
 }
 
+/**
+ * Of a request's errors, the one of its own command's shape: the others say
+ * only that it is not another command. Without allErrors each branch of the
+ * oneOf gives one error, in the order of the branches, then the oneOf's own.
+ */
+function explainRequest(v: ValidateFunction, msg: unknown): string {
+  const cmd = (msg as { cmd?: unknown } | null)?.cmd;
+  const i = typeof cmd === 'string' ? requestBranch?.get(cmd) : undefined;
+  const own = i !== undefined && v.errors?.length === requestBranches + 1 ? v.errors[i] : undefined;
+  return own ? `${cmd}: ${own.instancePath || '/'} ${own.message ?? 'invalid'}${own.params && 'additionalProperty' in own.params ? ` '${own.params.additionalProperty}'` : ''}` : explain(v);
+}
+
 /** Parses and validates one line as a request; returns the error text otherwise. */
 export function parseRequest(line: string): Request | string {
   let msg: unknown;
   try { msg = JSON.parse(line); } catch (e) { return `not JSON: ${(e as Error).message}`; }
   const v = validator('request');
-  return v(msg) ? (msg as Request) : `not a valid request: ${explain(v)}`;
+  return v(msg) ? (msg as Request) : `not a valid request: ${explainRequest(v, msg)}`;
 }
 
 /** Parses and validates one line as a reply; returns the error text otherwise. */

@@ -2,7 +2,7 @@
 // wire-protocol server on standard input and output.
 import type { Readable, Writable } from 'node:stream';
 import { BackendSkipped, type Backend, type SysResult } from './interface.ts';
-import { onLines } from './lines.ts';
+import { onLines, overlongReason } from './lines.ts';
 import { PROTOCOL_VERSION, argFromWire, fromHex, fromU64, parseRequest, toHex, u64, type Reply, type Request, type WireResult } from './protocol.ts';
 
 type Handler = (b: Backend, r: Request) => Promise<WireResult>;
@@ -44,14 +44,27 @@ const HANDLERS: Record<string, Handler> = {
   exitChild: async (b) => plain(await b.exitChild()),
 };
 
+/** The seq of a line that is not a valid request, if it has a usable one (else 0). */
+function seqOf(msg: unknown): number {
+  const s = (msg as { seq?: unknown } | null)?.seq;
+  return Number.isInteger(s) && (s as number) >= 0 && (s as number) <= 0xffffffff ? s as number : 0;
+}
+
+/** Why a line is not a request: an unknown command is named as such, not as the schema's first complaint. */
+function invalid(line: string, why: string): Reply {
+  let msg: unknown;
+  try { msg = JSON.parse(line); } catch { return { seq: 0, errored: { message: why } }; }
+  const cmd = (msg as { cmd?: unknown } | null)?.cmd;
+  if (typeof cmd === 'string' && !Object.hasOwn(HANDLERS, cmd)) {
+    return { seq: seqOf(msg), errored: { message: `unknown command '${cmd}' (known: ${Object.keys(HANDLERS).join(', ')})` } };
+  }
+  return { seq: seqOf(msg), errored: { message: why } };
+}
+
 /** Answers one request line; errors of the request itself become errored replies. */
 export async function answer(backend: Backend, line: string): Promise<{ reply: Reply; stop: boolean }> {
   const req = parseRequest(line);
-  if (typeof req === 'string') {
-    let seq = 0;
-    try { const s = (JSON.parse(line) as { seq?: unknown }).seq; if (Number.isInteger(s) && (s as number) >= 0) seq = s as number; } catch { /* not JSON */ }
-    return { reply: { seq, errored: { message: req } }, stop: false };
-  }
+  if (typeof req === 'string') return { reply: invalid(line, req), stop: false };
   try {
     return { reply: { seq: req.seq, ok: await HANDLERS[req.cmd]!(backend, req) }, stop: req.cmd === 'stop' };
   } catch (e) {
@@ -60,19 +73,40 @@ export async function answer(backend: Backend, line: string): Promise<{ reply: R
   }
 }
 
-/** Serves requests line by line, in order, until stop or end of input. */
-export function serve(backend: Backend, input: Readable, output: Writable): Promise<void> {
+/** How serving ended: a stop request, the end of input, or input that broke the protocol. */
+export type ServeEnd = 'stopped' | 'ended' | 'broken';
+
+/**
+ * Serves requests line by line, in order, until stop or end of input. A line
+ * past MAX_LINE gets one errored reply (seq 0: its own seq is unknowable) and
+ * ends serving, as the harness ends a backend that writes one.
+ */
+export function serve(backend: Backend, input: Readable, output: Writable): Promise<ServeEnd> {
   let chain = Promise.resolve();
-  let stopped = false;
+  let end: ServeEnd | undefined;
   return new Promise((resolve) => {
-    const finish = () => { input.destroy(); void backend.dispose().then(resolve); };
+    const finish = (how: ServeEnd) => {
+      if (end) return;
+      end = how;
+      input.destroy();
+      void backend.dispose().then(() => resolve(how));
+    };
     onLines(input, (line) => {
       chain = chain.then(async () => {
-        if (stopped) return;
+        if (end) return;
         const { reply, stop } = await answer(backend, line);
         output.write(`${JSON.stringify(reply)}\n`);
-        if (stop) { stopped = true; finish(); }
+        if (stop) finish('stopped');
       });
-    }, () => { void chain.then(() => { if (!stopped) { stopped = true; finish(); } }); });
+    }, {
+      onEnd: () => { void chain.then(() => finish('ended')); },
+      onOverlong: (n) => {
+        void chain.then(() => {
+          if (end) return;
+          output.write(`${JSON.stringify({ seq: 0, errored: { message: `protocol error: the request is ${overlongReason(n)}; serve stops` } })}\n`);
+          finish('broken');
+        });
+      },
+    });
   });
 }

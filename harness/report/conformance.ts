@@ -16,6 +16,11 @@ export interface ScenarioRecord {
   message?: string;
 }
 
+/** The scenario itself cannot give a conformance result (e.g. it names an unknown rule): errored, like a backend fault. */
+export class ScenarioError extends Error {
+  override name = 'ScenarioError';
+}
+
 export class ConformanceCollector {
   readonly records: ScenarioRecord[] = [];
   private pickles = new Map<string, { name: string; uri: string; astNodeIds: readonly string[]; tags: string[] }>();
@@ -24,7 +29,8 @@ export class ConformanceCollector {
   private started = new Map<string, { pickleId: string; t: number; worst: Status; message?: string }>();
 
   /** onStart hears each scenario's file:line as cucumber starts it, before its hooks run. */
-  constructor(private readonly backend: string, private readonly onStart?: (location: string) => void) {}
+  /** known: the rule ids of spec/rules; a record lists only those (an unknown id is no conformance claim). */
+  constructor(private readonly backend: string, private readonly onStart?: (location: string) => void, private readonly known?: ReadonlySet<string>) {}
 
   onMessage = (e: Envelope): void => {
     if (e.gherkinDocument) for (const [id, line] of astLines(e.gherkinDocument).lines) this.lines.set(id, line);
@@ -49,7 +55,7 @@ export class ConformanceCollector {
       const p = this.pickles.get(s.pickleId)!;
       this.records.push({
         name: p.name, location: this.location(p),
-        rules: p.tags.map((x) => RULE_TAG.exec(x)?.[1]).filter((x): x is string => !!x),
+        rules: p.tags.map((x) => RULE_TAG.exec(x)?.[1]).filter((x): x is string => !!x && (!this.known || this.known.has(x))),
         status: s.worst, durationMs: Math.round((Number(t.seconds) * 1e3 + t.nanos / 1e6 - s.t) * 1000) / 1000,
         backend: this.backend, ...(s.message ? { message: s.message } : {}),
       });
@@ -73,7 +79,7 @@ const ORDER: Status[] = ['passed', 'skipped', 'not-applicable', 'expected-fail',
 /** A failure raised by the backend rather than by an assertion is an error of the backend, or a skip. */
 function classify(st: Status, type: string | undefined, message: string | undefined): Status {
   if (st !== 'failed') return st;
-  if (type === 'BackendError') return 'errored';
+  if (type === 'BackendError' || type === 'BackendStartError' || type === 'ScenarioError') return 'errored';
   if (type === 'BackendSkipped') return message?.startsWith('not applicable') ? 'not-applicable' : 'skipped';
   return st;
 }

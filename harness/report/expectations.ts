@@ -8,7 +8,7 @@ import { metaValidator, readJson, schemaErrors } from '../../spec/loader/load.ts
 import { PROJECT_ROOT } from '../../spec/loader/root.ts';
 import type { ScenarioRecord } from './conformance.ts';
 
-interface Expectation { feature: string; scenario: string; observed: string; reason: string }
+export interface Expectation { feature: string; scenario: string; observed: string; reason: string }
 
 export function expectationsFile(backend: string): string {
   return join(PROJECT_ROOT, 'expectations', `${backend.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`);
