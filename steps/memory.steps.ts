@@ -74,3 +74,17 @@ Then('the {value} bytes at {value} are all {value}', async function (this: Iommu
   const i = r.bytes.findIndex((b) => b !== want);
   assert.equal(i, -1, `byte ${i} at ${at} is 0x${r.bytes[i]?.toString(16)}, expected ${byte}`);
 });
+
+// The page size of the backend's processes (its start reply): scenarios that count pages use it.
+Given('the page size as {var}', function (this: IommufdWorld, name: string) {
+  const size = this.backend.info.pageSize;
+  assert.ok(size, `the backend ${this.backend.info.name} does not say its page size (start: pageSize)`);
+  this.vars.set(name, BigInt(size));
+});
+
+// A length in whole pages of the backend: "a length of 4 pages as $len".
+Given('a length of {int} page(s) as {var}', function (this: IommufdWorld, n: number, name: string) {
+  const size = this.backend.info.pageSize;
+  assert.ok(size, `the backend ${this.backend.info.name} does not say its page size (start: pageSize)`);
+  this.vars.set(name, BigInt(n * size));
+});

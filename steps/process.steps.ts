@@ -60,3 +60,11 @@ Then(/^(VmPin|VmLck) of (this process|the parent) is (\d+) kB$/, async function 
   const s = await status(this, whose);
   assert.equal(s[field as 'VmPin' | 'VmLck'], Number(kb), `${field} of ${whose}`);
 });
+
+// "VmPin of this process is 4 pages": the kB of /proc/<pid>/status in pages of the backend.
+Then(/^(VmPin|VmLck) of (this process|the parent) is (\d+) pages?$/, async function (this: IommufdWorld, field: string, whose: string, n: string) {
+  const page = this.backend.info.pageSize;
+  assert.ok(page, `the backend ${this.backend.info.name} does not say its page size (start: pageSize)`);
+  const s = await status(this, whose);
+  assert.equal(s[field as 'VmPin' | 'VmLck'], Number(n) * page / 1024, `${field} of ${whose} in kB (${n} pages of ${page} bytes)`);
+});
