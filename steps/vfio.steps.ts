@@ -102,7 +102,7 @@ Then('the capability chain from cap_offset is:', function (this: IommufdWorld, t
     for (const [field, expr] of cap.fields) {
       assert.equal(capField(st, bytes, at, field), this.value(expr), `capability ${i + 1} (${cap.struct} at offset ${at}): ${field}`);
     }
-    const next = Number(capField(st, bytes, at, 'header.next'));
+    const next: number = Number(capField(st, bytes, at, 'header.next'));
     if (i === want.length - 1) assert.equal(next, 0, `the chain goes on past ${cap.struct}, to offset ${next}`);
     else assert.ok(next > at, `${cap.struct} at offset ${at}: next is ${next}, not a later offset`);
     at = next;
