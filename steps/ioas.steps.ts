@@ -3,6 +3,7 @@
 import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import { decode, encode } from '../harness/codec/codec.ts';
+import { truncateTo } from '../harness/codec/variants.ts';
 import { PROT_READ, PROT_WRITE } from '../harness/backend/interface.ts';
 import { callFields, expectOk, outValue } from './support/struct-call.ts';
 import type { IommufdWorld } from './support/world.ts';
@@ -196,3 +197,10 @@ Given('an array of 2 IOVA ranges whose second lies on an unmapped page, the firs
     assert.equal(un.errno, 0, `munmap failed with ${this.errnoName(un.errno)}`);
     this.vars.set(name, at);
   });
+
+// An argument of exactly the ioctl's minimum size (the end of its last mandatory field), its leading u32 saying so.
+When('I call {ioctl} at its minimum size with:', async function (this: IommufdWorld, ioctl: string, table: DataTable) {
+  const def = this.ioctlDef(ioctl);
+  assert.ok(def.minSize < (def.struct?.size ?? 0), `${ioctl}: its minimum size is its full size`);
+  await this.call(def, { bytes: truncateTo(this.encodeTable(def, table.raw()), def.minSize) });
+});

@@ -68,3 +68,10 @@ Then(/^(VmPin|VmLck) of (this process|the parent) is (\d+) pages?$/, async funct
   const s = await status(this, whose);
   assert.equal(s[field as 'VmPin' | 'VmLck'], Number(n) * page / 1024, `${field} of ${whose} in kB (${n} pages of ${page} bytes)`);
 });
+
+// Closing a file of the scenario: an iommufd by name, or a file an ioctl returned ($access).
+When('the process closes {var}', async function (this: IommufdWorld, name: string) {
+  const fd = this.fds.has(name) ? this.fds.get(name)! : Number(this.value(name));
+  ok(this, await this.backend.close(fd), `closing ${name}`);
+  this.fds.delete(name);
+});
