@@ -127,3 +127,67 @@ Feature: Pinned pages are counted and held to the memlock limit
     Then VmPin of this process is 4 pages
     When I unmap $four bytes at IOVA MOCK_APERTURE_START from $dst
     Then VmPin of this process is 0 pages
+
+  @ACCOUNTING.RELEASE_ON_CLOSE
+  Scenario: Closing the iommufd with devices attached, mappings, a copy and an access releases every pin
+    Given an IOAS as $src
+    And an IOAS as $dst
+    And a mock device attached to $src as $dev
+    And a mock device attached to $dst as $other_dev
+    And an access to $dst as $access
+    And $four bytes of user memory as $buf
+    And $four bytes of $buf mapped at IOVA MOCK_APERTURE_START in $src
+    When I copy $four bytes at IOVA MOCK_APERTURE_START of $src to IOVA MOCK_APERTURE_START of $dst
+    Then it succeeds
+    And VmPin of this process is 4 pages
+    When the process closes $access
+    And the process closes $iommufd
+    Then VmPin of this process is 0 pages
+    And VmLck of this process is 0 pages
+
+  @ACCOUNTING.RELEASE_ON_CLOSE
+  Scenario: Closing an iommufd gives its charge back to the user: the memlock limit can be used again
+    Given a forked child runs the rest of the scenario
+    And the process has no CAP_IPC_LOCK
+    And a memlock limit of $four bytes
+    And $four bytes of user memory as $buf
+    And another open iommufd as $fd
+    When I call IOMMU_IOAS_ALLOC on $fd with:
+      | field | value |
+      | flags | 0     |
+    Then I remember out_ioas_id as $ioas
+    When I call IOMMU_TEST_CMD on $fd with:
+      | field | value                     |
+      | op    | IOMMU_TEST_OP_MOCK_DOMAIN |
+      | id    | $ioas                     |
+    Then it succeeds
+    When I call IOMMU_IOAS_MAP on $fd with:
+      | field   | value                                                                              |
+      | flags   | IOMMU_IOAS_MAP_FIXED_IOVA \| IOMMU_IOAS_MAP_READABLE \| IOMMU_IOAS_MAP_WRITEABLE |
+      | ioas_id | $ioas                                                                              |
+      | user_va | $buf                                                                               |
+      | length  | $four                                                                              |
+      | iova    | MOCK_APERTURE_START                                                                |
+    Then it succeeds
+    And VmPin of this process is 4 pages
+    When the process closes $fd
+    Then VmPin of this process is 0 pages
+    Given another open iommufd as $again
+    When I call IOMMU_IOAS_ALLOC on $again with:
+      | field | value |
+      | flags | 0     |
+    Then I remember out_ioas_id as $ioas2
+    When I call IOMMU_TEST_CMD on $again with:
+      | field | value                     |
+      | op    | IOMMU_TEST_OP_MOCK_DOMAIN |
+      | id    | $ioas2                    |
+    Then it succeeds
+    When I call IOMMU_IOAS_MAP on $again with:
+      | field   | value                                                                              |
+      | flags   | IOMMU_IOAS_MAP_FIXED_IOVA \| IOMMU_IOAS_MAP_READABLE \| IOMMU_IOAS_MAP_WRITEABLE |
+      | ioas_id | $ioas2                                                                             |
+      | user_va | $buf                                                                               |
+      | length  | $four                                                                              |
+      | iova    | MOCK_APERTURE_START                                                                |
+    Then it succeeds
+    And VmPin of this process is 4 pages

@@ -107,3 +107,21 @@ Feature: IOMMU_IOAS_CHANGE_PROCESS moves the charge for pinned pages to the call
     And VmPin of this process is 0 pages
     When the child exits
     Then VmPin of this process is 5 pages
+
+  @IOAS_CHANGE_PROCESS.MOVES_CHARGE
+  Scenario: Pages pinned with CAP_IPC_LOCK move their VmPin to the child too
+    Given a forked child runs the rest of the scenario
+    And a mock device attached to $ioas as $dev
+    When I map $four bytes of the file $mfd from offset 0 at IOVA MOCK_APERTURE_START into $ioas
+    Then it succeeds
+    And VmPin of this process is 4 pages
+    And VmLck of this process is 0 pages
+    When the process forks
+    And I call IOMMU_IOAS_CHANGE_PROCESS with no fields set
+    Then it succeeds
+    And VmPin of the parent is 0 pages
+    And VmPin of this process is 4 pages
+    When the child exits
+    And I unmap $four bytes at IOVA MOCK_APERTURE_START from $ioas
+    Then it succeeds
+    And VmPin of this process is 0 pages
