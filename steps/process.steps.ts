@@ -66,7 +66,8 @@ Then(/^(VmPin|VmLck) of (this process|the parent) is (\d+) pages?$/, async funct
   const page = this.backend.info.pageSize;
   assert.ok(page, `the backend ${this.backend.info.name} does not say its page size (start: pageSize)`);
   const s = await status(this, whose);
-  assert.equal(s[field as 'VmPin' | 'VmLck'], Number(n) * page / 1024, `${field} of ${whose} in kB (${n} pages of ${page} bytes)`);
+  const kb = s[field as 'VmPin' | 'VmLck'];
+  assert.equal(kb, Number(n) * page / 1024, `${field} of ${whose} is ${kb} kB, expected ${n} pages of ${page} bytes`);
 });
 
 // Closing a file of the scenario: an iommufd by name, or a file an ioctl returned ($access).
