@@ -160,6 +160,15 @@ Feature: The VFIO type1 container ioctls on an iommufd
     And cap_offset is 0
     And argsz is the size of vfio_iommu_type1_info, vfio_iommu_type1_info_dma_avail rounded up to 8, vfio_iommu_type1_info_cap_iova_range and 1 vfio_iova_range
 
+  @VFIO.GET_INFO.FLAGS
+  Scenario: With a mock device of 2 KiB pages attached, the smallest page size reported is the CPU's
+    Given a mock device attached to $ioas as $dev
+    And $ioas is the VFIO compatibility IOAS
+    And the page size as $page_size
+    When I call VFIO_IOMMU_GET_INFO with a zeroed argument the size of vfio_iommu_type1_info
+    Then it succeeds
+    And the smallest page size in iova_pgsizes is $page_size
+
   @VFIO.GET_INFO.CAPS
   Scenario: With room for it, the capability chain follows the struct
     Given $ioas is the VFIO compatibility IOAS

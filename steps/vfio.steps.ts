@@ -61,6 +61,13 @@ Then('{field} is all ones from {value} up', function (this: IommufdWorld, field:
   assert.equal(outValue(this, field), want, `${field} is 0x${outValue(this, field).toString(16)}, expected 0x${want.toString(16)}`);
 });
 
+// The smallest size of a page-size bitmap: its lowest set bit.
+Then('the smallest page size in {field} is {value}', function (this: IommufdWorld, field: string, expr: string) {
+  const got = outValue(this, field);
+  const lowest = got & -got;
+  assert.equal(lowest, this.value(expr), `${field} is 0x${got.toString(16)}: its smallest page size is 0x${lowest.toString(16)}`);
+});
+
 /** A scalar of a capability at `at` in the result: a field path, or element i of its flexible array ("iova_ranges[1].end"). */
 function capField(st: StructDef, bytes: Uint8Array, at: number, path: string): bigint {
   const flex = /^([a-z_][a-z0-9_]*)\[(\d+)\]\.(.+)$/.exec(path);
