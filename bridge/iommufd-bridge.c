@@ -937,6 +937,8 @@ static void put_start(void)
 	ob_str(&out, kernel, strlen(kernel));
 	key(&first, "available");
 	ob_lit(&out, available ? "true" : "false");
+	key(&first, "pageSize");
+	ob_int(&out, (int64_t)page_size);
 	if (!available) {
 		key(&first, "reason");
 		ob_str(&out, reason, strlen(reason));

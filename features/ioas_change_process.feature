@@ -8,7 +8,8 @@ Feature: IOMMU_IOAS_CHANGE_PROCESS moves the charge for pinned pages to the call
   Background:
     Given an open iommufd
     And an IOAS as $ioas
-    And a memfd of 0x4000 bytes as $mfd
+    And a length of 4 pages as $four
+    And a memfd of $four bytes as $mfd
 
   @IOAS_CHANGE_PROCESS.RESERVED.NONZERO
   Scenario: A non-zero __reserved field is refused
@@ -21,7 +22,7 @@ Feature: IOMMU_IOAS_CHANGE_PROCESS moves the charge for pinned pages to the call
   Scenario: With no mapping, or only file mappings, the call succeeds
     When I call IOMMU_IOAS_CHANGE_PROCESS with no fields set
     Then it succeeds
-    When I map 0x4000 bytes of the file $mfd from offset 0 at IOVA 0x10000 into $ioas
+    When I map $four bytes of the file $mfd from offset 0 at IOVA 0x10000 into $ioas
     Then it succeeds
     When I call IOMMU_IOAS_CHANGE_PROCESS with no fields set
     Then it succeeds
@@ -30,7 +31,7 @@ Feature: IOMMU_IOAS_CHANGE_PROCESS moves the charge for pinned pages to the call
   Scenario: A mapping of user memory in any IOAS makes the call fail
     Given an IOAS as $other
     And 0x1000 bytes of user memory as $buf
-    When I map 0x4000 bytes of the file $mfd from offset 0 at IOVA 0x10000 into $ioas
+    When I map $four bytes of the file $mfd from offset 0 at IOVA 0x10000 into $ioas
     Then it succeeds
     Given 0x1000 bytes of $buf mapped at IOVA 0x10000 in $other
     When I call IOMMU_IOAS_CHANGE_PROCESS with no fields set
@@ -64,44 +65,63 @@ Feature: IOMMU_IOAS_CHANGE_PROCESS moves the charge for pinned pages to the call
       | flags   | IOMMU_IOAS_MAP_FIXED_IOVA \| IOMMU_IOAS_MAP_READABLE \| IOMMU_IOAS_MAP_WRITEABLE |
       | ioas_id | $moved                                                                             |
       | fd      | $mfd                                                                               |
-      | length  | 0x4000                                                                             |
+      | length  | $four                                                                              |
       | iova    | MOCK_APERTURE_START                                                                |
     Then it succeeds
-    And VmPin of this process is 16 kB
-    And VmLck of this process is <locked> kB
+    And VmPin of this process is 4 pages
+    And VmLck of this process is <locked> pages
     When the process forks
-    Then VmPin of the parent is 16 kB
-    And VmPin of this process is 0 kB
+    Then VmPin of the parent is 4 pages
+    And VmPin of this process is 0 pages
     When I call IOMMU_IOAS_CHANGE_PROCESS on $fd with:
       | field      | value |
       | __reserved | 0     |
     Then it succeeds
-    And VmPin of the parent is 0 kB
-    And VmLck of the parent is 0 kB
-    And VmPin of this process is 16 kB
-    And VmLck of this process is <locked> kB
+    And VmPin of the parent is 0 pages
+    And VmLck of the parent is 0 pages
+    And VmPin of this process is 4 pages
+    And VmLck of this process is <locked> pages
     When the child exits
-    Then VmPin of this process is 0 kB
+    Then VmPin of this process is 0 pages
 
     Examples:
       | mode | locked |
       | 0    | 0      |
-      | 1    | 16     |
+      | 1    | 4      |
 
   @IOAS_CHANGE_PROCESS.NOTHING_ON_FAILURE
   Scenario: When the child's call fails the charge stays with the parent
     Given a forked child runs the rest of the scenario
     And the process has no CAP_IPC_LOCK
     And a mock device attached to $ioas as $dev
-    And 0x1000 bytes of user memory as $buf
-    When I map 0x4000 bytes of the file $mfd from offset 0 at IOVA MOCK_APERTURE_START into $ioas
+    And a length of 1 page as $page
+    And $page bytes of user memory as $buf
+    When I map $four bytes of the file $mfd from offset 0 at IOVA MOCK_APERTURE_START into $ioas
     Then it succeeds
-    Given 0x1000 bytes of $buf mapped at IOVA MOCK_APERTURE_START + 0x10000 in $ioas
-    Then VmPin of this process is 20 kB
+    Given $page bytes of $buf mapped at IOVA MOCK_APERTURE_START + $four in $ioas
+    Then VmPin of this process is 5 pages
     When the process forks
     And I call IOMMU_IOAS_CHANGE_PROCESS with no fields set
     Then it fails with EINVAL
-    And VmPin of the parent is 20 kB
-    And VmPin of this process is 0 kB
+    And VmPin of the parent is 5 pages
+    And VmPin of this process is 0 pages
     When the child exits
-    Then VmPin of this process is 20 kB
+    Then VmPin of this process is 5 pages
+
+  @IOAS_CHANGE_PROCESS.MOVES_CHARGE
+  Scenario: Pages pinned with CAP_IPC_LOCK move their VmPin to the child too
+    Given a forked child runs the rest of the scenario
+    And a mock device attached to $ioas as $dev
+    When I map $four bytes of the file $mfd from offset 0 at IOVA MOCK_APERTURE_START into $ioas
+    Then it succeeds
+    And VmPin of this process is 4 pages
+    And VmLck of this process is 0 pages
+    When the process forks
+    And I call IOMMU_IOAS_CHANGE_PROCESS with no fields set
+    Then it succeeds
+    And VmPin of the parent is 0 pages
+    And VmPin of this process is 4 pages
+    When the child exits
+    And I unmap $four bytes at IOVA MOCK_APERTURE_START from $ioas
+    Then it succeeds
+    And VmPin of this process is 0 pages

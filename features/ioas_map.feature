@@ -122,7 +122,15 @@ Feature: IOMMU_IOAS_MAP maps the caller's memory into an IO address space
       | an iova off the page size     | 0x1000 | $buf         | MOCK_APERTURE_START + 0x400 |
       | a length off the page size    | 0x400  | $buf         | MOCK_APERTURE_START         |
       | a user offset off the page size | 0x800 | $buf + 0x400 | MOCK_APERTURE_START         |
-      | an automatic IOVA for a length off the page size | 0x400 | $buf | 0 |
+
+  @IOAS_MAP.ALIGNMENT
+  Scenario: With a mock device, an automatic IOVA for a length below its page size is refused
+    Given a mock device attached to $ioas as $dev
+    When I map 0x400 bytes of $buf into $ioas
+    Then it fails with EINVAL
+    When I map 0x800 bytes of $buf into $ioas
+    Then it succeeds
+    And iova is a multiple of MOCK_PAGE_SIZE
 
   @IOAS_MAP.ALIGNMENT
   Scenario: With a mock device, multiples of its page size are accepted
@@ -161,6 +169,36 @@ Feature: IOMMU_IOAS_MAP maps the caller's memory into an IO address space
       | 0x3000 | $aligned          | 0x4000 | 0x4000   |
       | 0x8000 | $aligned + 0x1000 | 0x1000 | 0x1000   |
       | 100    | $aligned + 0x10   | 0x1010 | 0x10     |
+
+  @IOAS_MAP.AUTO.APERTURE
+  Scenario: With a mock device, automatic IOVAs lie in its aperture, the page offset kept at its alignment
+    Given a mock device attached to $ioas as $dev
+    When I map 4096 bytes of $buf into $ioas
+    Then it succeeds
+    And iova is MOCK_APERTURE_START
+    When I map 0x800 bytes of $buf + 0x800 into $ioas
+    Then it succeeds
+    And iova is MOCK_APERTURE_START + 0x1800
+    When I map 0x800 bytes of $buf into $ioas
+    Then it succeeds
+    And iova is MOCK_APERTURE_START + 0x1000
+
+  @IOAS_MAP.AUTO.APERTURE
+  Scenario: With a mock device, a mapping larger than its aperture finds no place
+    Given a mock device attached to $ioas as $dev
+    When I map 0x80000000 bytes of $buf into $ioas
+    Then it fails with ENOSPC
+
+  @IOAS_MAP.AUTO.APERTURE
+  Scenario: With a mock device, automatic placement fills the aperture's gaps from the bottom
+    Given a mock device attached to $ioas as $dev
+    And 0x1000 bytes of $buf mapped at IOVA MOCK_APERTURE_START + 0x1000 in $ioas
+    When I map 0x2000 bytes of $buf into $ioas
+    Then it succeeds
+    And iova is MOCK_APERTURE_START + 0x2000
+    When I map 0x1000 bytes of $buf into $ioas
+    Then it succeeds
+    And iova is MOCK_APERTURE_START
 
   @IOAS_MAP.AUTO.ENOSPC
   Scenario: No gap of the ranges can hold the mapping

@@ -228,3 +228,21 @@ Feature: The IOVA ranges of an IO address space
     And I map 4096 bytes of $buf at IOVA 0x10000 into $ioas
     Then it succeeds
     And iova is 0x10000
+
+  @IOAS_IOVA_RANGES.ALLOWED
+  Scenario: Allowed ranges confine automatic placement, not the ranges IOVA_RANGES reports
+    Given 4096 bytes of user memory as $buf
+    When I allow these IOVA ranges in $ioas:
+      | start                          | last                           |
+      | MOCK_APERTURE_START + 0x100000 | MOCK_APERTURE_START + 0x1fffff |
+    Then it succeeds
+    And the IOVA ranges of $ioas are:
+      | start | last               |
+      | 0     | 0xffffffffffffffff |
+    Given a mock device attached to $ioas as $dev
+    Then the IOVA ranges of $ioas are:
+      | start               | last               |
+      | MOCK_APERTURE_START | MOCK_APERTURE_LAST |
+    When I map 4096 bytes of $buf into $ioas
+    Then it succeeds
+    And iova is MOCK_APERTURE_START + 0x100000

@@ -73,7 +73,7 @@ Feature: The VFIO type1 container ioctls on an iommufd
       | field | value               |
       | op    | IOMMU_VFIO_IOAS_GET |
     Then it fails with ENODEV
-    When I call VFIO_IOMMU_GET_INFO with a zeroed argument of 24 bytes
+    When I call VFIO_IOMMU_GET_INFO with a zeroed argument the size of vfio_iommu_type1_info
     Then it fails with ENODEV
 
   @VFIO.NO_IOAS
@@ -84,7 +84,7 @@ Feature: The VFIO type1 container ioctls on an iommufd
     Then it fails with ENODEV
     When I call VFIO_CHECK_EXTENSION with the integer argument VFIO_DMA_CC_IOMMU
     Then it fails with ENODEV
-    When I call VFIO_IOMMU_GET_INFO with a zeroed argument of 24 bytes
+    When I call VFIO_IOMMU_GET_INFO with a zeroed argument the size of vfio_iommu_type1_info
     Then it fails with ENODEV
     When I call VFIO_IOMMU_MAP_DMA with:
       | field | value                                           |
@@ -152,56 +152,59 @@ Feature: The VFIO type1 container ioctls on an iommufd
   @VFIO.GET_INFO.FLAGS @VFIO.GET_INFO.ARGSZ
   Scenario: Too small an argsz learns the size of the capability chain
     Given $ioas is the VFIO compatibility IOAS
-    When I call VFIO_IOMMU_GET_INFO with a zeroed argument of 24 bytes
+    And the page size as $page_size
+    When I call VFIO_IOMMU_GET_INFO with a zeroed argument the size of vfio_iommu_type1_info
     Then it succeeds
     And flags is VFIO_IOMMU_INFO_PGSIZES | VFIO_IOMMU_INFO_CAPS
-    And iova_pgsizes is 0xfffffffffffff000
+    And iova_pgsizes is all ones from $page_size up
     And cap_offset is 0
-    And argsz is 72
+    And argsz is the size of vfio_iommu_type1_info, vfio_iommu_type1_info_dma_avail rounded up to 8, vfio_iommu_type1_info_cap_iova_range and 1 vfio_iova_range
+
+  @VFIO.GET_INFO.FLAGS
+  Scenario: With a mock device of 2 KiB pages attached, the smallest page size reported is the CPU's
+    Given a mock device attached to $ioas as $dev
+    And $ioas is the VFIO compatibility IOAS
+    And the page size as $page_size
+    When I call VFIO_IOMMU_GET_INFO with a zeroed argument the size of vfio_iommu_type1_info
+    Then it succeeds
+    And the smallest page size in iova_pgsizes is $page_size
 
   @VFIO.GET_INFO.CAPS
   Scenario: With room for it, the capability chain follows the struct
     Given $ioas is the VFIO compatibility IOAS
-    When I call VFIO_IOMMU_GET_INFO with a zeroed argument of 72 bytes
+    When I call VFIO_IOMMU_GET_INFO with a zeroed argument the size of vfio_iommu_type1_info
+    And I call VFIO_IOMMU_GET_INFO with a zeroed argument of the argsz it returned
     Then it succeeds
-    And argsz is 72
-    And cap_offset is 24
-    And the result at offset 24, read as vfio_iommu_type1_info_dma_avail, has:
-      | field          | value                           |
-      | header.id      | VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL |
-      | header.version | 1                               |
-      | header.next    | 40                              |
-      | avail          | 0xffffffff                      |
-    And the result at offset 40, read as vfio_iommu_type1_info_cap_iova_range, has:
-      | field          | value                                |
-      | header.id      | VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE |
-      | header.version | 1                                    |
-      | header.next    | 0                                    |
-      | nr_iovas       | 1                                    |
-    And the result at offset 56, read as vfio_iova_range, has:
-      | field | value              |
-      | start | 0                  |
-      | end   | 0xffffffffffffffff |
+    And argsz is the size of vfio_iommu_type1_info, vfio_iommu_type1_info_dma_avail rounded up to 8, vfio_iommu_type1_info_cap_iova_range and 1 vfio_iova_range
+    And cap_offset is the size of vfio_iommu_type1_info
+    And the capability chain from cap_offset is:
+      | capability                           | field                | value                                |
+      | vfio_iommu_type1_info_dma_avail      | header.id            | VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL      |
+      | vfio_iommu_type1_info_dma_avail      | header.version       | 1                                    |
+      | vfio_iommu_type1_info_dma_avail      | avail                | 0xffffffff                           |
+      | vfio_iommu_type1_info_cap_iova_range | header.id            | VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE |
+      | vfio_iommu_type1_info_cap_iova_range | header.version       | 1                                    |
+      | vfio_iommu_type1_info_cap_iova_range | nr_iovas             | 1                                    |
+      | vfio_iommu_type1_info_cap_iova_range | iova_ranges[0].start | 0                                    |
+      | vfio_iommu_type1_info_cap_iova_range | iova_ranges[0].end   | 0xffffffffffffffff                   |
 
   @VFIO.GET_INFO.CAPS
   Scenario: The IOVA range capability lists every range of the IOAS
     Given $ioas is the VFIO compatibility IOAS
     And 0x1000 bytes at IOVA 0x1000 reserved in $ioas
-    When I call VFIO_IOMMU_GET_INFO with a zeroed argument of 24 bytes
-    Then argsz is 88
-    When I call VFIO_IOMMU_GET_INFO with a zeroed argument of 88 bytes
+    When I call VFIO_IOMMU_GET_INFO with a zeroed argument the size of vfio_iommu_type1_info
+    Then argsz is the size of vfio_iommu_type1_info, vfio_iommu_type1_info_dma_avail rounded up to 8, vfio_iommu_type1_info_cap_iova_range and 2 vfio_iova_range
+    When I call VFIO_IOMMU_GET_INFO with a zeroed argument of the argsz it returned
     Then it succeeds
-    And the result at offset 40, read as vfio_iommu_type1_info_cap_iova_range, has:
-      | field    | value |
-      | nr_iovas | 2     |
-    And the result at offset 56, read as vfio_iova_range, has:
-      | field | value |
-      | start | 0     |
-      | end   | 0xfff |
-    And the result at offset 72, read as vfio_iova_range, has:
-      | field | value              |
-      | start | 0x2000             |
-      | end   | 0xffffffffffffffff |
+    And the capability chain from cap_offset is:
+      | capability                           | field                | value                                |
+      | vfio_iommu_type1_info_dma_avail      | header.id            | VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL      |
+      | vfio_iommu_type1_info_cap_iova_range | header.id            | VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE |
+      | vfio_iommu_type1_info_cap_iova_range | nr_iovas             | 2                                    |
+      | vfio_iommu_type1_info_cap_iova_range | iova_ranges[0].start | 0                                    |
+      | vfio_iommu_type1_info_cap_iova_range | iova_ranges[0].end   | 0xfff                                |
+      | vfio_iommu_type1_info_cap_iova_range | iova_ranges[1].start | 0x2000                               |
+      | vfio_iommu_type1_info_cap_iova_range | iova_ranges[1].end   | 0xffffffffffffffff                   |
 
   @VFIO.MAP_DMA.FLAGS
   Scenario Outline: VFIO_IOMMU_MAP_DMA refuses flags <flags>

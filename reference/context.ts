@@ -5,6 +5,7 @@ import { FailNth } from './fail.ts';
 import type { IoasObject } from './ioas.ts';
 import { ObjectTable } from './object.ts';
 import { observeCtx } from './observe.ts';
+import type { PinLedger } from './pages.ts';
 import type { File } from './process.ts';
 import type { Task } from './task.ts';
 
@@ -23,7 +24,8 @@ export class IommufdCtx {
   accountMode: AccountMode;
   vfioIoas?: IoasObject;
 
-  constructor(readonly fail: FailNth, vfioContainer = false) {
+  /** fail and pins belong to the engine (the opening process and its children), not to the file. */
+  constructor(readonly fail: FailNth, readonly pins: PinLedger, vfioContainer = false) {
     this.objects = new ObjectTable(fail);
     // /dev/vfio/vfio defaults to the accounting VFIO itself uses.
     this.accountMode = vfioContainer ? AccountMode.MM : AccountMode.USER;

@@ -120,7 +120,7 @@ export function mapUser(ctx: IommufdCtx, task: Task, ioas: IoasObject, uHi: numb
   // The page-aligned user address, a number as user addresses are (exact below 2^53).
   const down = uHi * 2 ** 32 + (uLo - offset);
   const writable = (flags & WRITEABLE) !== 0;
-  const pages = allocPages(ctx, nHi, nLo, offset, (n) => new IoptPages(n, writable, task, down));
+  const pages = allocPages(ctx, nHi, nLo, offset, (n) => new IoptPages(ctx.pins, n, writable, task, down));
   if (typeof pages === 'number') return pages;
   return mapCommon(ctx, ioas, firstSlice(pages, offset, nHi, nLo), nHi, nLo, iHi, iLo, flags);
 }
@@ -164,7 +164,7 @@ function ioasMapFile(ucmd: Ucmd): number {
   if (typeof file === 'number') return file;
   const writable = (flags & WRITEABLE) !== 0;
   const pages = allocPages(ucmd.ctx, nHi, nLo, startByte,
-    (n) => new IoptPages(n, writable, ucmd.task, 0, file, start - BigInt(startByte)));
+    (n) => new IoptPages(ucmd.ctx.pins, n, writable, ucmd.task, 0, file, start - BigInt(startByte)));
   if (typeof pages === 'number') return pages;
   return respondIova(ucmd, MAP_FILE.iova!, mapCommon(ucmd.ctx, ioas, firstSlice(pages, startByte, nHi, nLo), nHi, nLo, iHi, iLo, flags));
 }

@@ -7,10 +7,16 @@ import { PagesAccount, charge, type IoptPages } from './pages.ts';
 import type { Task } from './task.ts';
 import { fieldsOf, type Ucmd } from './ucmd.ts';
 
-/** need_charge_update: whether the charge of pages is held by someone else than task. */
+/**
+ * need_charge_update: whether the charge of pages is held by someone else than task.
+ * Pages pinned with CAP_IPC_LOCK (mode NONE) charge no locked_vm but still
+ * count in VmPin of their mm, so they move too: the documented transfer of
+ * the pinned counts. Linux skips them and then uncharges the new mm for
+ * pages the old one was charged with (a kernel bug: expectations/kernel.json).
+ */
 function needsMove(pages: IoptPages, task: Task): boolean {
   switch (pages.accountMode) {
-    case PagesAccount.NONE: return false;
+    case PagesAccount.NONE: return pages.source.mm !== task.mm;
     case PagesAccount.MM: return pages.source.mm !== task.mm;
     default: return pages.user !== task.user || pages.source.mm !== task.mm;
   }

@@ -3,7 +3,6 @@
 // ground of failure-injection sweeps (a failed call leaves no trace).
 import type { IoasObject } from './ioas.ts';
 import type { IommufdCtx } from './context.ts';
-import { totalPins } from './pages.ts';
 import type { Process } from './process.ts';
 import type { Task } from './task.ts';
 
@@ -22,7 +21,7 @@ export function observeCtx(ctx: IommufdCtx, tasks: Task[]): string {
     for (const id of iopt.allAreas()) charged.add(iopt.areaPages(id)!.source);
   }
   [...charged].forEach((t, i) => out.push(`task${i} ${accounting(t)}`));
-  out.push(`pins=${totalPins()}`);
+  out.push(`pins=${ctx.pins.total()}`);
   return out.join('\n');
 }
 
@@ -33,6 +32,7 @@ export function leaks(p: Process): string[] {
   if (t.pinnedVm) out.push(`VmPin ${t.pinnedVm} pages`);
   if (t.lockedVm) out.push(`VmLck ${t.lockedVm} pages`);
   if (t.user.lockedVm) out.push(`user locked_vm ${t.user.lockedVm} pages`);
-  if (totalPins()) out.push(`${totalPins()} page pins`);
+  const pins = p.pins.total();
+  if (pins) out.push(`${pins} page pins`);
   return out;
 }

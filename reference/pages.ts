@@ -15,23 +15,31 @@ export const enum PagesAccount { NONE = 0, USER = 1, MM = 2 }
 /** A physical page: a page of a backing (anonymous memory or memfd). */
 export interface PhysPage { backing: Backing; index: number }
 
-/** Pins held on each physical page, by every iopt_pages of every context (the page's pin refcount). */
-const physPins = new WeakMap<Backing, Map<number, number>>();
-let livePins = 0;
+/**
+ * The pins of one engine (a process and its forked children, which share
+ * their files): the pin refcount of every physical page, and the total a leak
+ * check reads. Per engine, so that two engines in one Node process never see
+ * each other's pins.
+ */
+export class PinLedger {
+  private readonly perPage = new WeakMap<Backing, Map<number, number>>();
+  private live = 0;
 
-/** Pins currently held on the physical page (what IOMMU_TEST_OP_MD_CHECK_REFS compares). */
-export function pinCount(p: PhysPage): number {
-  return physPins.get(p.backing)?.get(p.index) ?? 0;
-}
-/** Pins held on all physical pages, everywhere (leak checks). */
-export function totalPins(): number { return livePins; }
+  /** Pins currently held on the physical page (what IOMMU_TEST_OP_MD_CHECK_REFS compares). */
+  count(p: PhysPage): number {
+    return this.perPage.get(p.backing)?.get(p.index) ?? 0;
+  }
 
-function physPin(p: PhysPage, delta: number): void {
-  let m = physPins.get(p.backing);
-  if (!m) physPins.set(p.backing, (m = new Map()));
-  const n = (m.get(p.index) ?? 0) + delta;
-  if (n) m.set(p.index, n); else m.delete(p.index);
-  livePins += delta;
+  /** Pins held on all physical pages of this engine (leak checks). */
+  total(): number { return this.live; }
+
+  pin(p: PhysPage, delta: number): void {
+    let m = this.perPage.get(p.backing);
+    if (!m) this.perPage.set(p.backing, (m = new Map()));
+    const n = (m.get(p.index) ?? 0) + delta;
+    if (n) m.set(p.index, n); else m.delete(p.index);
+    this.live += delta;
+  }
 }
 
 /** A pinned page of an iopt_pages and how many users (domain fills, accesses) cover it. */
@@ -54,6 +62,8 @@ export class IoptPages {
   accesses?: Map<string, number>;
 
   constructor(
+    /** The engine's pins: every page this iopt_pages pins is counted there. */
+    readonly ledger: PinLedger,
     /** Number of PAGE_SIZE pages from the page-aligned base. */
     readonly npages: number,
     readonly writable: boolean,
@@ -100,7 +110,7 @@ export class IoptPages {
     const rc = updatePinned(this, fresh.length, true);
     if (rc) return rc;
     this.pins = pins;
-    for (const [i, phys] of fresh) { pins.set(i, { phys, users: 0 }); physPin(phys, 1); }
+    for (const [i, phys] of fresh) { pins.set(i, { phys, users: 0 }); this.ledger.pin(phys, 1); }
     for (let i = first; i <= last; i++) pins.get(i)!.users++;
     this.npinned += fresh.length;
     this.lastNpinned = this.npinned;
@@ -115,7 +125,7 @@ export class IoptPages {
       const p = pins.get(i)!;
       if (--p.users) continue;
       pins.delete(i);
-      physPin(p.phys, -1);
+      this.ledger.pin(p.phys, -1);
       freed++;
     }
     if (!pins.size) this.pins = undefined;

@@ -6,6 +6,7 @@ import { EBADF, EINVAL, EMFILE, ENOENT, ENOTTY } from './errno.ts';
 import { FailNth } from './fail.ts';
 import { IommufdCtx } from './context.ts';
 import { iommufdIoctl } from './main.ts';
+import { PinLedger } from './pages.ts';
 import { Task } from './task.ts';
 import { type AddressSpace, Backing } from './usermem.ts';
 
@@ -17,8 +18,8 @@ export type File = { refs: number } & (
   | { kind: 'engine'; name: string; owner: object; release(): void });
 
 const DEVICES: Record<string, (p: Process) => IommufdCtx> = {
-  '/dev/iommu': (p) => new IommufdCtx(p.fail),
-  '/dev/vfio/vfio': (p) => new IommufdCtx(p.fail, true),
+  '/dev/iommu': (p) => new IommufdCtx(p.fail, p.pins),
+  '/dev/vfio/vfio': (p) => new IommufdCtx(p.fail, p.pins, true),
 };
 
 const MAX_FDS = 1024;
@@ -29,12 +30,12 @@ export class Process {
   get mm(): AddressSpace { return this.task.mm; }
   private readonly fds = new Map<number, File>();
 
-  /** fail is shared with forked children: their files are the same iommufd contexts. */
-  constructor(readonly task = new Task(), readonly fail = new FailNth()) {}
+  /** fail and pins are the engine's, shared with forked children: their files are the same iommufd contexts. */
+  constructor(readonly task = new Task(), readonly fail = new FailNth(), readonly pins = new PinLedger()) {}
 
   /** fork(): the child refers to the same open files and gets a copy of the task (see Task.fork). */
   fork(): Process {
-    const child = new Process(this.task.fork(), this.fail);
+    const child = new Process(this.task.fork(), this.fail, this.pins);
     for (const [fd, f] of this.fds) {
       f.refs++;
       child.fds.set(fd, f);

@@ -10,7 +10,7 @@ import { deviceOps } from './selftest_device.ts';
 import type { HwptPagingObject } from './hw_pagetable.ts';
 import { ULONG_MAX } from './io_pagetable.ts';
 import { getIoas } from './ioas.ts';
-import { gup, pinCount } from './pages.ts';
+import { gup } from './pages.ts';
 import { PAGE_SIZE, userAddr } from './usermem.ts';
 import { fieldsOf, type Ucmd } from './ucmd.ts';
 
@@ -86,7 +86,7 @@ function checkRefs(ucmd: Ucmd): number {
     const addr = userAddr(u);
     const page = addr < 0 ? -EFAULT : gup(ucmd.task, addr, false);
     if (typeof page === 'number') return page;
-    if (pinCount(page) !== refs) return -EIO;
+    if (ucmd.ctx.pins.count(page) !== refs) return -EIO;
   }
   return 0;
 }

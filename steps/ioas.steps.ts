@@ -3,6 +3,7 @@
 import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import { decode, encode } from '../harness/codec/codec.ts';
+import { truncateTo } from '../harness/codec/variants.ts';
 import { PROT_READ, PROT_WRITE } from '../harness/backend/interface.ts';
 import { callFields, expectOk, outValue } from './support/struct-call.ts';
 import type { IommufdWorld } from './support/world.ts';
@@ -179,4 +180,27 @@ When('I allow these IOVA ranges in {var}:', async function (this: IommufdWorld, 
 
 When('I allow no IOVA ranges in {value}', async function (this: IommufdWorld, ioas: string) {
   await allow(this, ioas, []);
+});
+
+// An array of two ranges of which only the first can be read: the second lies on the unmapped page after it.
+Given('an array of 2 IOVA ranges whose second lies on an unmapped page, the first from {value} to {value}, as {var}',
+  async function (this: IommufdWorld, start: string, last: string, name: string) {
+    const st = rangeStruct(this);
+    const page = this.backend.info.pageSize;
+    assert.ok(page, `the backend ${this.backend.info.name} does not say its page size (start: pageSize)`);
+    const m = await this.backend.mmap(BigInt(2 * page), PROT_READ | PROT_WRITE);
+    assert.ok(!m.errno && m.addr !== undefined, `mmap failed with ${this.errnoName(m.errno)}`);
+    const at = m.addr + BigInt(page - st.size);
+    const wr = await this.backend.memWrite(at, encode(st, { start: this.value(start), last: this.value(last) }));
+    assert.equal(wr.errno, 0, `writing the first range failed with ${this.errnoName(wr.errno)}`);
+    const un = await this.backend.munmap(m.addr + BigInt(page), BigInt(page));
+    assert.equal(un.errno, 0, `munmap failed with ${this.errnoName(un.errno)}`);
+    this.vars.set(name, at);
+  });
+
+// An argument of exactly the ioctl's minimum size (the end of its last mandatory field), its leading u32 saying so.
+When('I call {ioctl} at its minimum size with:', async function (this: IommufdWorld, ioctl: string, table: DataTable) {
+  const def = this.ioctlDef(ioctl);
+  assert.ok(def.minSize < (def.struct?.size ?? 0), `${ioctl}: its minimum size is its full size`);
+  await this.call(def, { bytes: truncateTo(this.encodeTable(def, table.raw()), def.minSize) });
 });

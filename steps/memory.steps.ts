@@ -1,5 +1,5 @@
 // The caller's memory: mappings that pointer fields refer to.
-import { Given, Then, When } from '@cucumber/cucumber';
+import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import { PROT_READ, PROT_WRITE } from '../harness/backend/interface.ts';
 import type { IommufdWorld } from './support/world.ts';
@@ -73,4 +73,78 @@ Then('the {value} bytes at {value} are all {value}', async function (this: Iommu
   const want = byteOf(this, byte);
   const i = r.bytes.findIndex((b) => b !== want);
   assert.equal(i, -1, `byte ${i} at ${at} is 0x${r.bytes[i]?.toString(16)}, expected ${byte}`);
+});
+
+// The page size of the backend's processes (its start reply): scenarios that count pages use it.
+Given('the page size as {var}', function (this: IommufdWorld, name: string) {
+  const size = this.backend.info.pageSize;
+  assert.ok(size, `the backend ${this.backend.info.name} does not say its page size (start: pageSize)`);
+  this.vars.set(name, BigInt(size));
+});
+
+// A length in whole pages of the backend: "a length of 4 pages as $len".
+Given('a length of {int} page(s) as {var}', function (this: IommufdWorld, n: number, name: string) {
+  const size = this.backend.info.pageSize;
+  assert.ok(size, `the backend ${this.backend.info.name} does not say its page size (start: pageSize)`);
+  this.vars.set(name, BigInt(n * size));
+});
+
+// --- Where an ioctl's argument lies: against an unmapped page, or in read-only memory.
+
+function pageSize(w: IommufdWorld): number {
+  const size = w.backend.info.pageSize;
+  assert.ok(size, `the backend ${w.backend.info.name} does not say its page size (start: pageSize)`);
+  return size;
+}
+
+/**
+ * Calls the ioctl with its argument at the end of a mapped page, the last
+ * `past` bytes on the unmapped page after it (0: it ends right before it);
+ * read-only puts the mapped part in memory the caller may only read.
+ */
+async function callPlaced(w: IommufdWorld, ioctl: string, bytes: Uint8Array, past: number, readOnly: boolean): Promise<void> {
+  assert.ok(past >= 0 && past < bytes.length, `${past} bytes past the page do not fit an argument of ${bytes.length}`);
+  const page = pageSize(w);
+  const m = await w.backend.mmap(BigInt(2 * page), PROT_READ | PROT_WRITE);
+  assert.ok(!m.errno && m.addr !== undefined, `mmap failed with ${w.errnoName(m.errno)}`);
+  const inPage = bytes.length - past;
+  const at = m.addr + BigInt(page - inPage);
+  const wr = await w.backend.memWrite(at, bytes.subarray(0, inPage));
+  assert.equal(wr.errno, 0, `writing the argument failed with ${w.errnoName(wr.errno)}`);
+  const un = await w.backend.munmap(m.addr + BigInt(page), BigInt(page));
+  assert.equal(un.errno, 0, `munmap failed with ${w.errnoName(un.errno)}`);
+  if (readOnly) {
+    const pr = await w.backend.mprotect(m.addr, BigInt(page), PROT_READ);
+    assert.equal(pr.errno, 0, `mprotect failed with ${w.errnoName(pr.errno)}`);
+  }
+  const def = w.ioctlDef(ioctl);
+  const result = await w.backend.ioctl(w.fd(), def.request, { addr: at });
+  // What the call left in the mapped part, for the steps that read fields back.
+  const back = await w.backend.memRead(at, inPage);
+  assert.ok(!back.errno && back.bytes, `reading the argument back failed with ${w.errnoName(back.errno)}`);
+  w.calls.push({ ioctl: def, result: { ...result, bytes: back.bytes }, sent: bytes });
+}
+
+/** A zeroed argument of n bytes whose leading u32 says n. */
+const zeroedArg = (n: number) => { const b = new Uint8Array(n); new DataView(b.buffer).setUint32(0, n, true); return b; };
+
+When('I call {ioctl} with its last {int} byte(s) on an unmapped page, and:', async function (this: IommufdWorld, ioctl: string, past: number, table: DataTable) {
+  await callPlaced(this, ioctl, this.encodeTable(this.ioctlDef(ioctl), table.raw()), past, false);
+});
+
+When('I call {ioctl} ending right before an unmapped page, with:', async function (this: IommufdWorld, ioctl: string, table: DataTable) {
+  await callPlaced(this, ioctl, this.encodeTable(this.ioctlDef(ioctl), table.raw()), 0, false);
+});
+
+When('I call {ioctl} with a zeroed argument of {int} bytes, its last {int} on an unmapped page',
+  async function (this: IommufdWorld, ioctl: string, n: number, past: number) {
+    await callPlaced(this, ioctl, zeroedArg(n), past, false);
+  });
+
+When('I call {ioctl} with a zeroed argument of {int} bytes ending right before an unmapped page', async function (this: IommufdWorld, ioctl: string, n: number) {
+  await callPlaced(this, ioctl, zeroedArg(n), 0, false);
+});
+
+When('I call {ioctl} in read-only memory with:', async function (this: IommufdWorld, ioctl: string, table: DataTable) {
+  await callPlaced(this, ioctl, this.encodeTable(this.ioctlDef(ioctl), table.raw()), 0, true);
 });

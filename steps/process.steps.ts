@@ -60,3 +60,19 @@ Then(/^(VmPin|VmLck) of (this process|the parent) is (\d+) kB$/, async function 
   const s = await status(this, whose);
   assert.equal(s[field as 'VmPin' | 'VmLck'], Number(kb), `${field} of ${whose}`);
 });
+
+// "VmPin of this process is 4 pages": the kB of /proc/<pid>/status in pages of the backend.
+Then(/^(VmPin|VmLck) of (this process|the parent) is (\d+) pages?$/, async function (this: IommufdWorld, field: string, whose: string, n: string) {
+  const page = this.backend.info.pageSize;
+  assert.ok(page, `the backend ${this.backend.info.name} does not say its page size (start: pageSize)`);
+  const s = await status(this, whose);
+  const kb = s[field as 'VmPin' | 'VmLck'];
+  assert.equal(kb, Number(n) * page / 1024, `${field} of ${whose} is ${kb} kB, expected ${n} pages of ${page} bytes`);
+});
+
+// Closing a file of the scenario: an iommufd by name, or a file an ioctl returned ($access).
+When('the process closes {var}', async function (this: IommufdWorld, name: string) {
+  const fd = this.fds.has(name) ? this.fds.get(name)! : Number(this.value(name));
+  ok(this, await this.backend.close(fd), `closing ${name}`);
+  this.fds.delete(name);
+});

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { release } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { Bridge, sanitizedBridge, skip, validRequest, type Json } from './bridge-session.ts';
 
 const EFAULT = 14, ENOTTY = 25, EBADF = 9, ENOENT = 2;
@@ -39,6 +40,8 @@ test('a protocol session makes real syscalls', { skip, timeout: 60_000 }, async 
   assert.equal(start.name, 'iommufd-bridge');
   assert.equal(start.protocol, 1);
   assert.equal(start.kernel, release().split('.').slice(0, 2).join('.'));
+  // The page size its processes see, as getconf reads it from sysconf(_SC_PAGESIZE).
+  assert.equal(start.pageSize, Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim()));
   if (!existsSync('/dev/iommu')) {
     assert.equal(start.available, false);
     assert.match(start.reason, /^\/dev\/iommu: No such file or directory$/);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { IommufdCtx } from '../reference/context.ts';
 import { FailNth } from '../reference/fail.ts';
 import { IoasObject } from '../reference/ioas.ts';
+import { PinLedger } from '../reference/pages.ts';
 import { HwptPagingObject } from '../reference/hw_pagetable.ts';
 import { NO_DIRTY, PASID_CAPABLE, bind, type DeviceObject } from '../reference/device.ts';
 import { deviceAttach, deviceDetach, deviceReplace } from '../reference/device_attach.ts';
@@ -15,7 +16,7 @@ import { E, K } from './ioas_helpers.ts';
 type Flagged = HwptPagingObject & { pasidCompat?: boolean; dirtyTracking?: boolean };
 
 function setup() {
-  const ctx = new IommufdCtx(new FailNth());
+  const ctx = new IommufdCtx(new FailNth(), new PinLedger());
   const ioas = new IoasObject(ctx);
   assert.equal(ctx.objects.reserve(ioas), 0);
   ctx.objects.finalize(ioas);

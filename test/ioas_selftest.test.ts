@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { E, K, session, testCmd } from './ioas_helpers.ts';
 import { PROT_READ } from '../reference/usermem.ts';
-import { totalPins } from '../reference/pages.ts';
+import { leaks } from '../reference/observe.ts';
 
 const mockDomain = (s: ReturnType<typeof session>, id: number) => {
   const r = testCmd(s, 'IOMMU_TEST_OP_MOCK_DOMAIN', id);
@@ -61,7 +61,7 @@ test('pinning errors surface when the domain attaches, and nothing is left behin
   s.p.exit();
   assert.equal(s.p.task.user.lockedVm, 0);
   assert.equal(s.p.task.pinnedVm, 0);
-  assert.equal(totalPins(), 0);
+  assert.equal(s.p.pins.total(), 0);
 });
 
 test('an access pins pages through IOVAs, reads and writes through them, and lets go on unmap', () => {
@@ -89,4 +89,29 @@ test('an access pins pages through IOVAs, reads and writes through them, and let
   assert.equal(testCmd(s, 'IOMMU_TEST_OP_DESTROY_ACCESS_PAGES', afd, 'destroy_access_pages', { access_pages_id: Number(ap.get('access_pages.out_access_pages_id')) }).rc, E('ENOENT'));
   assert.equal(s.p.close(afd), 0);
   assert.equal(s.call('IOMMU_DESTROY', { id }).rc, 0);
+});
+
+test('each engine counts its own pins: two engines in one Node process share nothing', () => {
+  const a = session(), b = session();
+  const ia = a.ioas(), ib = b.ioas();
+  assert.equal(mockDomain(a, ia).rc, 0);
+  assert.equal(mockDomain(b, ib).rc, 0);
+  const bufA = a.buffer(3), bufB = b.buffer(1);
+  assert.equal(a.map(ia, bufA, 3 * 4096, 0x1000000n).rc, 0);
+  assert.equal(b.map(ib, bufB, 4096, 0x1000000n).rc, 0);
+  assert.equal(a.p.pins.total(), 3);
+  assert.equal(b.p.pins.total(), 1);
+  // A forked child is the same engine: its pins are its parent's ledger.
+  const child = a.p.fork();
+  assert.equal(child.pins, a.p.pins);
+  child.exit();
+  a.p.exit();
+  assert.deepEqual(leaks(a.p), []);
+  assert.equal(a.p.pins.total(), 0);
+  // b's pin is still held, and only b's leak check sees it.
+  assert.equal(b.p.pins.total(), 1);
+  assert.ok(leaks(b.p).includes('1 page pins'), 'b still holds its pin');
+  b.p.exit();
+  assert.deepEqual(leaks(b.p), []);
+  assert.equal(b.p.pins.total(), 0);
 });

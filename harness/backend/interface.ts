@@ -37,6 +37,8 @@ export interface BackendInfo {
   /** False when the backend cannot run anything here (e.g. no /dev/iommu); reason says why. */
   available: boolean;
   reason?: string;
+  /** The page size of the backend's processes in bytes (sysconf(_SC_PAGESIZE)), when it says. */
+  pageSize?: number;
 }
 
 /** The process-level operations of the interface (wire commands of the same names). */

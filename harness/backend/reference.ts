@@ -22,7 +22,7 @@ export class ReferenceBackend implements Backend {
   constructor() {
     const spec = loadSpec();
     this.info = {
-      name: 'reference', version: '0.1.0', kernel: '7.3', available: true,
+      name: 'reference', version: '0.1.0', kernel: '7.3', available: true, pageSize: PAGE_SIZE,
       ioctls: [...spec.ioctls.keys()].filter((n) => !UNIMPLEMENTED.includes(n)),
       testOps: [],
       processOps: [...PROCESS_OPS],

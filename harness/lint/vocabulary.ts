@@ -6,7 +6,11 @@ import type { Spec, StructDef } from '../../spec/loader/types.ts';
 export const TABLE_STEPS: { pattern: RegExp; struct: (m: RegExpExecArray, spec: Spec) => StructDef | undefined }[] = [
   { pattern: /^I call ([A-Z][A-Z0-9_]+)(?: on \$[a-z_][a-z0-9_]*)? with:$/, struct: (m, s) => s.ioctls.get(m[1]!)?.struct },
   { pattern: /^the result has:$/, struct: () => undefined },
-  { pattern: /^the result at offset \d+, read as ([a-z0-9_]+), has:$/, struct: (m, s) => s.structs.get(m[1]!) },
+  // The same call with its argument placed: in read-only memory, against an unmapped page, cut to its minimum size.
+  {
+    pattern: /^I call ([A-Z][A-Z0-9_]+) (?:in read-only memory with|ending right before an unmapped page, with|at its minimum size with|with its last \d+ bytes? on an unmapped page, and):$/,
+    struct: (m, s) => s.ioctls.get(m[1]!)?.struct,
+  },
 ];
 
 /** Lines of a field | value table as [field, value] pairs; the header row "field | value" is optional. */
