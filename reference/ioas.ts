@@ -6,6 +6,7 @@ import { IOMMU_READ, IOMMU_WRITE, IoPageTable, ULONG_MAX, firstSlice, lastPageIn
 import { U32_MAX, addHL, hi32, isMaxHL, lo32 } from './u64.ts';
 import { IommufdObject } from './object.ts';
 import { IoptPages, PagesAccount, type PagesFile } from './pages.ts';
+import { dmabufPages, isDmabuf } from './dmabuf.ts';
 import { PAGE_SIZE } from './usermem.ts';
 import { fieldsOf, type Ucmd } from './ucmd.ts';
 import type { Task } from './task.ts';
@@ -160,11 +161,13 @@ function ioasMapFile(ucmd: Ucmd): number {
   const start = ucmd.u64(MAP_FILE.start!);
   if (start + ucmd.u64(MAP_FILE.length!) - 1n > ULONG_MAX) return -EOVERFLOW;
   const startByte = Number(start % PAGE);
-  const file = fileOf(ucmd, ucmd.s32(MAP_FILE.fd!));
-  if (typeof file === 'number') return file;
+  const fd = ucmd.s32(MAP_FILE.fd!);
   const writable = (flags & WRITEABLE) !== 0;
-  const pages = allocPages(ucmd.ctx, nHi, nLo, startByte,
-    (n) => new IoptPages(n, writable, ucmd.task, 0, file, start - BigInt(startByte)));
+  const file = isDmabuf(ucmd.files, fd) ? undefined : fileOf(ucmd, fd);
+  if (typeof file === 'number') return file;
+  const pages = file === undefined
+    ? dmabufPages(ucmd.files, fd, ucmd.task, ucmd.ctx.fail, start, ucmd.u64(MAP_FILE.length!), writable)
+    : allocPages(ucmd.ctx, nHi, nLo, startByte, (n) => new IoptPages(n, writable, ucmd.task, 0, file, start - BigInt(startByte)));
   if (typeof pages === 'number') return pages;
   return respondIova(ucmd, MAP_FILE.iova!, mapCommon(ucmd.ctx, ioas, firstSlice(pages, startByte, nHi, nLo), nHi, nLo, iHi, iLo, flags));
 }
