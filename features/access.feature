@@ -193,3 +193,21 @@ Feature: An in-kernel access moves between IO address spaces
     Then it fails with ENOENT
     When I read 0x1000 bytes at offset 1 of area 0 through $access into $out
     Then it succeeds
+
+  @ACCESS.SYZ.COPY
+  Scenario: In syzkaller mode IOAS_COPY reads its source IOVA as an area index and offset
+    Given 0x1000 bytes of user memory as $out
+    When I call IOMMU_IOAS_COPY with:
+      | flags       | IOMMU_IOAS_MAP_FIXED_IOVA \| IOMMU_IOAS_MAP_READABLE \| MOCK_FLAGS_ACCESS_SYZ |
+      | src_ioas_id | $old                                                                         |
+      | src_iova    | 0x200000000000                                                               |
+      | dst_ioas_id | $new                                                                         |
+      | dst_iova    | 0x400000                                                                     |
+      | length      | 0x1000                                                                       |
+    Then it succeeds
+    And src_iova is 0x102000
+    And flags is IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE
+    Given an access to $new as $reader
+    When I read 0x1000 bytes at IOVA 0x400000 through $reader into $out
+    Then it succeeds
+    And the 0x1000 bytes at $out are all 0x11
