@@ -8,7 +8,7 @@ import { constantNum } from '../spec/loader/constants.ts';
 import { EFAULT, ENOENT, ENOMEM, EOPNOTSUPP } from './errno.ts';
 import type { DeviceObject } from './device.ts';
 import { fieldsOf, type Ucmd } from './ucmd.ts';
-import { userAddr } from './usermem.ts';
+import { PAGE_SIZE, userAddr } from './usermem.ts';
 
 const C = constantNum;
 const INPUT_TYPE = C('IOMMU_HW_INFO_FLAG_INPUT_TYPE');
@@ -50,7 +50,16 @@ function copyOut(ucmd: Ucmd, data: Uint8Array, userLen: number): number {
   if (at < 0) return -EFAULT;
   const n = Math.min(userLen, data.length);
   if (n && ucmd.task.mm.copyTo(at, data, n) < 0) return -EFAULT;
-  if (n < userLen && ucmd.task.mm.copyTo(at + n, new Uint8Array(userLen - n)) < 0) return -EFAULT;
+  return clearUser(ucmd, at + n, userLen - n);
+}
+
+const ZEROS = new Uint8Array(PAGE_SIZE);
+
+/** clear_user a page at a time: data_len is the caller's u32, so the tail may be up to 4 GiB (it faults long before). */
+function clearUser(ucmd: Ucmd, at: number, len: number): number {
+  for (let done = 0; done < len; done += PAGE_SIZE) {
+    if (ucmd.task.mm.copyTo(at + done, ZEROS, Math.min(PAGE_SIZE, len - done)) < 0) return -EFAULT;
+  }
   return 0;
 }
 

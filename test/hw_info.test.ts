@@ -99,3 +99,10 @@ test('dma-buf: DMABUF_GET returns the fd, a revoke shows in observe() for good, 
   assert.equal(s.p.close(fd), 0);
   assert.equal(s.unmap(id, BigInt(base), 0x4000n).rc, 0);
 });
+
+test('GET_HW_INFO with a data_len of 4 GiB - 1 over a small buffer faults without allocating the tail', () => {
+  const s = session();
+  const { idev } = mock(s, s.ioas());
+  const buf = s.p.mm.mmap(8192, PROT_READ | PROT_WRITE);
+  assert.equal(hwInfo(s, { dev_id: idev, data_len: 0xffffffff, data_uptr: buf }).rc, E('EFAULT'));
+});
