@@ -9,6 +9,27 @@ Feature: IOMMU_IOAS_NOIOMMU_GET_PA on a kernel whose devices all have an IOMMU
     And an IOAS as $ioas
     And 0x4000 bytes of user memory as $buf
 
+  @NOIOMMU_GET_PA.PRIVILEGE
+  Scenario: A caller without CAP_SYS_RAWIO is refused before any field is looked at
+    Given a forked child runs the rest of the scenario
+    And the process has no CAP_SYS_RAWIO
+    When I call IOMMU_IOAS_NOIOMMU_GET_PA with:
+      | flags   | 1           |
+      | ioas_id | $ioas + 100 |
+      | length  | 0           |
+    Then it fails with EPERM
+
+  @NOIOMMU_GET_PA.PRIVILEGE
+  Scenario: Without CAP_SYS_RAWIO even a mapped IOVA is refused with EPERM
+    Given 0x2000 bytes of $buf mapped at IOVA 0x100000 in $ioas
+    And a forked child runs the rest of the scenario
+    And the process has no CAP_SYS_RAWIO
+    When I call IOMMU_IOAS_NOIOMMU_GET_PA with:
+      | ioas_id | $ioas    |
+      | iova    | 0x100000 |
+      | length  | 0x1000   |
+    Then it fails with EPERM
+
   @NOIOMMU_GET_PA.FLAGS
   Scenario Outline: A non-zero flags field is refused (<flags>)
     When I call IOMMU_IOAS_NOIOMMU_GET_PA with:

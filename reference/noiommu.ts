@@ -5,7 +5,7 @@
 // creates. The selftest's devices all sit behind the mock IOMMU, so here an
 // area is never stored in such a domain and a mapped IOVA is refused as the
 // test kernel refuses it.
-import { EINVAL, ENOENT, EOPNOTSUPP, EOVERFLOW } from './errno.ts';
+import { EINVAL, ENOENT, EOPNOTSUPP, EOVERFLOW, EPERM } from './errno.ts';
 import { ULONG_MAX, type IoPageTable } from './io_pagetable.ts';
 import { getIoas } from './ioas.ts';
 import { fieldsOf, type Ucmd } from './ucmd.ts';
@@ -23,6 +23,7 @@ function getPhys(iopt: IoPageTable, iova: bigint): number {
 }
 
 function noiommuGetPa(ucmd: Ucmd): number {
+  if (!ucmd.task.capSysRawio) return -EPERM;
   if (ucmd.u32(CMD.flags!) || ucmd.u32(CMD.__reserved!)) return -EOPNOTSUPP;
   if (!ucmd.u64(CMD.length!)) return -EINVAL;
   const iova = ucmd.u64(CMD.iova!);
