@@ -91,6 +91,29 @@ Feature: An in-kernel access moves between IO address spaces
     When I destroy $old
     Then it succeeds
 
+  @ACCESS.REPLACE_IOAS.MOVES @ACCESS.REPLACE_IOAS.UNPINS @ACCESS.REPLACE_IOAS.REFS
+  Scenario: A memfd mapped in both IOASes: the move drops the old pins and the new IOAS pins the same pages
+    Given a memfd of 0x4000 bytes as $mfd
+    And the memfd $mfd mapped as $m
+    And an IOAS as $x
+    And an IOAS as $y
+    When I map 0x4000 bytes of the file $mfd from offset 0 at IOVA 0x100000 into $x
+    Then it succeeds
+    When I map 0x4000 bytes of the file $mfd from offset 0 at IOVA 0x100000 into $y
+    Then it succeeds
+    Given an access to $x that pins pages as $acc
+    When I pin 0x4000 bytes at IOVA 0x100000 through $acc
+    Then it succeeds
+    And the pages of the 0x4000 bytes at $m are pinned 1 time
+    When I move $acc to $y
+    Then it succeeds
+    And the pages of the 0x4000 bytes at $m are pinned 0 times
+    When I destroy $x
+    Then it succeeds
+    When I pin 0x4000 bytes at IOVA 0x100000 through $acc
+    Then it succeeds
+    And the pages of the 0x4000 bytes at $m are pinned 1 time
+
   @ACCESS.REPLACE_IOAS.SAME
   Scenario: Moving an access to its own IOAS keeps its pins
     When I pin 0x2000 bytes at IOVA 0x100000 through $access
