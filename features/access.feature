@@ -91,7 +91,7 @@ Feature: An in-kernel access moves between IO address spaces
     When I destroy $old
     Then it succeeds
 
-  @ACCESS.REPLACE_IOAS.MOVES @ACCESS.REPLACE_IOAS.UNPINS @ACCESS.REPLACE_IOAS.REFS
+  @ACCESS.REPLACE_IOAS.MOVES @ACCESS.REPLACE_IOAS.UNPINS @ACCESS.REPLACE_IOAS.REFS @IOAS_MAP_FILE.AS_MAP
   Scenario: A memfd mapped in both IOASes: the move drops the old pins and the new IOAS pins the same pages
     Given a memfd of 0x4000 bytes as $mfd
     And the memfd $mfd mapped as $m
