@@ -731,6 +731,12 @@ static void cmd_drop_cap_sys_resource(const struct req *r, struct result *o)
 	sys(o, drop_cap(CAP_SYS_RESOURCE));
 }
 
+static void cmd_drop_cap_sys_rawio(const struct req *r, struct result *o)
+{
+	(void)r;
+	sys(o, drop_cap(CAP_SYS_RAWIO));
+}
+
 static void cmd_exit_child(const struct req *r, struct result *o)
 {
 	(void)r;
@@ -830,6 +836,7 @@ static const struct cmd CMDS[] = {
 	{ "setMemlockLimit", cmd_set_memlock_limit, { { "limit", F_U64, OFF(limit), 0, 0, false } } },
 	{ "dropCapIpcLock", cmd_drop_cap_ipc_lock, { { 0 } } },
 	{ "dropCapSysResource", cmd_drop_cap_sys_resource, { { 0 } } },
+	{ "dropCapSysRawio", cmd_drop_cap_sys_rawio, { { 0 } } },
 	{ "fork", cmd_fork, { { 0 } } },
 	{ "exitChild", cmd_exit_child, { { 0 } } },
 };
@@ -944,7 +951,7 @@ static void put_start(void)
 		ob_str(&out, reason, strlen(reason));
 	}
 	key(&first, "processOps");
-	ob_lit(&out, "[\"procStatus\",\"setMemlockLimit\",\"dropCapIpcLock\",\"dropCapSysResource\",\"fork\",\"exitChild\"]");
+	ob_lit(&out, "[\"procStatus\",\"setMemlockLimit\",\"dropCapIpcLock\",\"dropCapSysResource\",\"dropCapSysRawio\",\"fork\",\"exitChild\"]");
 }
 
 static void reply_ok(uint32_t seq, const struct result *o)

@@ -43,6 +43,26 @@ export class AccessObject extends IommufdObject implements IoptAccess {
     return 0;
   }
 
+  /**
+   * iommufd_access_replace (IOMMU_TEST_OP_ACCESS_REPLACE_IOAS): the access
+   * joins the new IOAS first (which may refuse it), then the driver is told
+   * to unmap everything from the old one, so nothing it pinned there stays
+   * pinned, and the old IOAS loses the access and the reference it held.
+   */
+  replace(next: IoasObject): number {
+    const cur = this.ioas;
+    if (!cur) return -ENOENT;
+    if (cur === next) return 0;
+    const rc = next.iopt.addAccess(this);
+    if (rc) return rc;
+    next.users++;
+    this.unmap(0n, ULONG_MAX);
+    cur.iopt.removeAccess(this);
+    cur.users--;
+    this.ioas = next;
+    return 0;
+  }
+
   /** The unmap callback: every item overlapping [iova, iova + length) is unpinned. */
   unmap(iova: bigint, length: bigint): void {
     const last = iova + length - 1n;
@@ -82,6 +102,8 @@ export function pinPages(iopt: IoPageTable | undefined, iova: bigint, length: bi
     if (!canAccess(iopt.areaProt(id), write)) return -EPERM;
     const pages = iopt.areaPages(id)!;
     if (write && !pages.writable) return -EPERM;
+    // A dma-buf has no struct pages to hand out.
+    if (pages.dmabuf) return -EINVAL;
     const r = addAccess(iopt, pages, iopt.indexOf(id, cur), iopt.indexOf(id, end));
     if (r) return r;
     iopt.addAreaAccess(id, 1);
@@ -146,6 +168,7 @@ export function accessRw(iopt: IoPageTable | undefined, task: Task, iova: bigint
     if (!canAccess(iopt.areaProt(id), write)) return -EPERM;
     const pages = iopt.areaPages(id)!;
     if (write && !pages.writable) return -EPERM;
+    if (pages.dmabuf) return -EINVAL;
     const n = Number(end - cur + 1n);
     const startByte = iopt.startByte(id, cur);
     const chunk = data.subarray(pos, pos + n);
@@ -186,4 +209,19 @@ export function checkPages(task: Task, uptr: number, pinned: PhysPage[]): number
     if (p.backing !== q.backing || p.index !== q.index) return -EBADE;
   }
   return 0;
+}
+
+/**
+ * The selftest's syzkaller mode (MOCK_FLAGS_ACCESS_SYZ): the u64 IOVA holds
+ * an area index (low half) and an offset (high half), turned into the IOVA
+ * at that offset in the IOAS's nth area in IOVA order; 0 without an IOAS or
+ * with fewer areas (__iommufd_test_syz_conv_iova).
+ */
+export function syzConvIova(iopt: IoPageTable | undefined, raw: bigint): bigint {
+  if (!iopt) return 0n;
+  let nth = Number(raw & 0xffff_ffffn);
+  for (const id of iopt.allAreas()) {
+    if (nth-- === 0) return (iopt.areaIova(id) + (raw >> 32n)) & ULONG_MAX;
+  }
+  return 0n;
 }

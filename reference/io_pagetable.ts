@@ -4,7 +4,7 @@
 // through the interval trees; nothing scans all areas except the operations
 // whose kernel counterpart does (attaching or detaching a domain, unmap all,
 // an alignment change).
-import { EADDRINUSE, EBUSY, EDEADLK, EEXIST, EINVAL, ENOENT, ENOMEM, ENOSPC, EOVERFLOW, EPERM } from './errno.ts';
+import { EADDRINUSE, EBUSY, EDEADLK, EEXIST, EINVAL, ENOENT, ENOMEM, ENOSPC, EOPNOTSUPP, EOVERFLOW, EPERM } from './errno.ts';
 import type { FailNth } from './fail.ts';
 import { IntervalTree, spansOf } from './interval_tree.ts';
 import { U32_MAX, addHL, hi32, lastHL, lo32, ltHL, spanHL, u64 } from './u64.ts';
@@ -512,6 +512,8 @@ export class IoPageTable {
     if (iova === start || iova === last) return 0;
     const pages = this.aPages[id];
     if (!pages) return -EBUSY;
+    // The domains' view of a dma-buf's areas is not kept per split area.
+    if (pages.dmabuf) return -EOPNOTSUPP;
     const align = BigInt(this.iovaAlignment - 1);
     const next = iova + 1n;
     if ((next & align) || (this.startByte(id, next) & align)) return -EINVAL;
@@ -539,7 +541,7 @@ export class IoPageTable {
     const out: string[] = [`align=${this.iovaAlignment} large=${!this.disableLargePages} domains=${this.domains.length} accesses=${this.accesses.length}`];
     for (const id of this.allAreas()) {
       const p = this.aPages[id]!;
-      out.push(`area ${hex(this.areas.start(id))}-${hex(this.areas.last(id))} prot=${this.aProt[id]} index=${this.aIndex[id]}+${this.aOffset[id]} filled=${this.aFilled[id]} accesses=${this.aAccesses[id]} pages(npinned=${p.npinned} kref=${p.kref})`);
+      out.push(`area ${hex(this.areas.start(id))}-${hex(this.areas.last(id))} prot=${this.aProt[id]} index=${this.aIndex[id]}+${this.aOffset[id]} filled=${this.aFilled[id]} accesses=${this.aAccesses[id]} pages(npinned=${p.npinned} kref=${p.kref}${p.dmabuf ? ` dmabuf revoked=${p.dmabuf.revoked}` : ''})`);
     }
     for (const id of this.reserved.overlaps(0n, ULONG_MAX)) out.push(`reserved ${hex(this.reserved.start(id))}-${hex(this.reserved.last(id))}`);
     for (const id of this.allowed.overlaps(0n, ULONG_MAX)) out.push(`allowed ${hex(this.allowed.start(id))}-${hex(this.allowed.last(id))}`);

@@ -6,6 +6,8 @@ import { IOMMU_READ, IOMMU_WRITE, IoPageTable, ULONG_MAX, firstSlice, lastPageIn
 import { U32_MAX, addHL, hi32, isMaxHL, lo32 } from './u64.ts';
 import { IommufdObject } from './object.ts';
 import { IoptPages, PagesAccount, type PagesFile } from './pages.ts';
+import { dmabufPages, isDmabuf } from './dmabuf.ts';
+import { syzConvIova } from './access.ts';
 import { PAGE_SIZE } from './usermem.ts';
 import { fieldsOf, type Ucmd } from './ucmd.ts';
 import type { Task } from './task.ts';
@@ -18,6 +20,7 @@ const FIXED_IOVA = C('IOMMU_IOAS_MAP_FIXED_IOVA');
 const WRITEABLE = C('IOMMU_IOAS_MAP_WRITEABLE');
 const READABLE = C('IOMMU_IOAS_MAP_READABLE');
 const MAP_FLAGS = FIXED_IOVA | WRITEABLE | READABLE;
+const SYZ = C('MOCK_FLAGS_ACCESS_SYZ');
 const PAGE = BigInt(PAGE_SIZE);
 /** The lower half of SIZE_MAX - PAGE_SIZE (its upper half is U32_MAX): iopt_alloc_pages refuses lengths above it. */
 const MAX_PAGES_LENGTH_LO = U32_MAX - PAGE_SIZE;
@@ -160,18 +163,28 @@ function ioasMapFile(ucmd: Ucmd): number {
   const start = ucmd.u64(MAP_FILE.start!);
   if (start + ucmd.u64(MAP_FILE.length!) - 1n > ULONG_MAX) return -EOVERFLOW;
   const startByte = Number(start % PAGE);
-  const file = fileOf(ucmd, ucmd.s32(MAP_FILE.fd!));
-  if (typeof file === 'number') return file;
+  const fd = ucmd.s32(MAP_FILE.fd!);
   const writable = (flags & WRITEABLE) !== 0;
-  const pages = allocPages(ucmd.ctx, nHi, nLo, startByte,
-    (n) => new IoptPages(ucmd.ctx.pins, n, writable, ucmd.task, 0, file, start - BigInt(startByte)));
+  const file = isDmabuf(ucmd.files, fd) ? undefined : fileOf(ucmd, fd);
+  if (typeof file === 'number') return file;
+  const pages = file === undefined
+    ? dmabufPages(ucmd.files, fd, ucmd.task, ucmd.ctx.fail, ucmd.ctx.pins, start, ucmd.u64(MAP_FILE.length!), writable)
+    : allocPages(ucmd.ctx, nHi, nLo, startByte, (n) => new IoptPages(ucmd.ctx.pins, n, writable, ucmd.task, 0, file, start - BigInt(startByte)));
   if (typeof pages === 'number') return pages;
   return respondIova(ucmd, MAP_FILE.iova!, mapCommon(ucmd.ctx, ioas, firstSlice(pages, startByte, nHi, nLo), nHi, nLo, iHi, iLo, flags));
 }
 
 function ioasCopy(ucmd: Ucmd): number {
-  const flags = ucmd.u32(COPY.flags!);
-  const length = ucmd.u64(COPY.length!), srcIova = ucmd.u64(COPY.src_iova!), dstIova = ucmd.u64(COPY.dst_iova!);
+  let flags = ucmd.u32(COPY.flags!), srcIova = ucmd.u64(COPY.src_iova!);
+  // The selftest kernel's syzkaller hook (iommufd_test_syz_conv_iova_id): the flag goes, the source IOVA is converted.
+  if (flags & SYZ) {
+    flags &= ~SYZ;
+    const src = getIoas(ucmd.ctx, ucmd.u32(COPY.src_ioas_id!));
+    if (src) srcIova = syzConvIova(src.iopt, srcIova);
+    ucmd.setU32(COPY.flags!, flags);
+    ucmd.setU64(COPY.src_iova!, srcIova);
+  }
+  const length = ucmd.u64(COPY.length!), dstIova = ucmd.u64(COPY.dst_iova!);
   const rc = mapPrologue(flags, length >= ULONG_MAX || srcIova >= ULONG_MAX || dstIova >= ULONG_MAX);
   if (rc) return rc;
   const src = getIoas(ucmd.ctx, ucmd.u32(COPY.src_ioas_id!));

@@ -14,6 +14,8 @@ import { handlers as rangesHandlers } from './ioas_ranges.ts';
 import { handlers as processHandlers } from './ioas_process.ts';
 import { handlers as optionHandlers } from './option.ts';
 import { handlers as testHandlers } from './selftest.ts';
+import { handlers as hwInfoHandlers } from './hw_info.ts';
+import { handlers as noiommuHandlers } from './noiommu.ts';
 import { VFIO_NOT_MODELLED, handlers as vfioIoasHandlers, vfioIoctl } from './vfio_compat.ts';
 import { notImplemented } from './unimplemented.ts';
 
@@ -26,6 +28,7 @@ interface IoctlOp { def: IoctlDef; request: number; size: number; minSize: numbe
 
 const HANDLERS: Record<string, Handler> = {
   ...objectHandlers, ...ioasHandlers, ...rangesHandlers, ...processHandlers, ...optionHandlers, ...testHandlers, ...vfioIoasHandlers,
+  ...hwInfoHandlers, ...noiommuHandlers,
 };
 
 /** iommufd_ioctl_ops[]: indexed by _IOC_NR - IOMMUFD_CMD_BASE, holes left empty. */

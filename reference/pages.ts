@@ -5,6 +5,7 @@
 // however many users cover it, and every change in the pinned count is
 // charged as iopt_pages_update_pinned does.
 import { EFAULT, EINVAL, ENOMEM, EPERM } from './errno.ts';
+import type { DmabufImport } from './dmabuf.ts';
 import type { FailNth } from './fail.ts';
 import type { Task, User } from './task.ts';
 import { type Backing, PAGE_SIZE, PROT_READ, PROT_WRITE } from './usermem.ts';
@@ -60,6 +61,8 @@ export class IoptPages {
   pins?: Map<number, Pin>;
   /** Exact access intervals "first,last" -> users (the kernel's access_itree). */
   accesses?: Map<string, number>;
+  /** IOPT_ADDRESS_DMABUF: the imported dma-buf; its pages are physical memory, never pinned or charged. */
+  dmabuf?: DmabufImport = undefined;
 
   constructor(
     /** The engine's pins: every page this iopt_pages pins is counted there. */
@@ -82,6 +85,7 @@ export class IoptPages {
 
   /** The address (user VA or file offset) of the first byte, for IOVA alignment hints. */
   startAddr(startByte: bigint): bigint {
+    if (this.dmabuf) return startByte + this.dmabuf.start;
     return startByte + (this.isFile ? this.fileStart : BigInt(this.uptr));
   }
 
@@ -98,6 +102,8 @@ export class IoptPages {
 
   /** Covers [first, last] with one more user, pinning what is not pinned yet; 0 or -errno, all or nothing. */
   fill(first: number, last: number, fail: FailNth): number {
+    // A dma-buf is mapped from its physical range (if not revoked); nothing is pinned.
+    if (this.dmabuf) return fail.shouldFail() ? -ENOMEM : 0;
     const pins = this.pins ?? new Map<number, Pin>();
     const fresh: [number, PhysPage][] = [];
     for (let i = first; i <= last; i++) {
@@ -119,6 +125,7 @@ export class IoptPages {
 
   /** Drops one user from [first, last]; pages nobody covers any more are unpinned and uncharged. */
   unfill(first: number, last: number): void {
+    if (this.dmabuf) return;
     const pins = this.pins!;
     let freed = 0;
     for (let i = first; i <= last; i++) {

@@ -5,7 +5,8 @@
 import { loadSpec } from '../spec/loader/load.ts';
 import { constantNum } from '../spec/loader/constants.ts';
 import { EBADFD, EFAULT, EINVAL, ENOENT, ENOMEM, EOPNOTSUPP, EOVERFLOW, EIO } from './errno.ts';
-import { AccessObject, accessRw, checkPages, pinPages, pinnedUnder, unpinPages } from './access.ts';
+import { AccessObject, accessRw, checkPages, pinPages, pinnedUnder, unpinPages, syzConvIova } from './access.ts';
+import { dmabufGet, dmabufRevoke } from './dmabuf.ts';
 import { deviceOps } from './selftest_device.ts';
 import type { HwptPagingObject } from './hw_pagetable.ts';
 import { ULONG_MAX } from './io_pagetable.ts';
@@ -119,13 +120,15 @@ function accessOf(ucmd: Ucmd): AccessObject | number {
 }
 
 function accessPages(ucmd: Ucmd): number {
-  const iova = u64(ucmd, 'access_pages.iova'), length = u64(ucmd, 'access_pages.length');
+  let iova = u64(ucmd, 'access_pages.iova');
+  const length = u64(ucmd, 'access_pages.length');
   const uptr = u64(ucmd, 'access_pages.uptr'), flags = u32(ucmd, 'access_pages.flags');
   if (length > MAX_BUFFER) return -ENOMEM;
   if (flags & ~(ACCESS_WRITE | ACCESS_SYZ)) return -EOPNOTSUPP;
   const access = accessOf(ucmd);
   if (typeof access === 'number') return access;
   if (!access.needsPinPages) return -EOPNOTSUPP;
+  if (flags & ACCESS_SYZ) iova = syzConvIova(access.ioas?.iopt, iova);
   if (ucmd.ctx.fail.shouldFail()) return -ENOMEM;
   let rc = pinPages(access.ioas?.iopt, iova, length, (flags & ACCESS_WRITE) !== 0);
   if (rc) return rc;
@@ -159,7 +162,8 @@ function destroyAccessPages(ucmd: Ucmd): number {
 }
 
 function accessRwOp(ucmd: Ucmd): number {
-  const iova = u64(ucmd, 'access_rw.iova'), length = u64(ucmd, 'access_rw.length');
+  let iova = u64(ucmd, 'access_rw.iova');
+  const length = u64(ucmd, 'access_rw.length');
   const ubuf = u64(ucmd, 'access_rw.uptr'), flags = u32(ucmd, 'access_rw.flags');
   if (length > MAX_BUFFER) return -ENOMEM;
   if (flags & ~(RW_WRITE | RW_SLOW | ACCESS_SYZ)) return -EOPNOTSUPP;
@@ -170,10 +174,20 @@ function accessRwOp(ucmd: Ucmd): number {
   const write = (flags & RW_WRITE) !== 0;
   const at = userAddr(ubuf);
   if (write && (at < 0 || ucmd.task.mm.copyFrom(at, tmp) < 0)) return -EFAULT;
+  if (flags & ACCESS_SYZ) iova = syzConvIova(access.ioas?.iopt, iova);
   const rc = accessRw(access.ioas?.iopt, ucmd.task, iova, tmp, write, (flags & RW_SLOW) !== 0);
   if (rc) return rc;
   if (!write && (at < 0 || ucmd.task.mm.copyTo(at, tmp) < 0)) return -EFAULT;
   return 0;
+}
+
+/** ACCESS_REPLACE_IOAS: the access moves to the IOAS named by the payload. */
+function accessReplaceIoas(ucmd: Ucmd): number {
+  const access = accessOf(ucmd);
+  if (typeof access === 'number') return access;
+  const ioas = getIoas(ucmd.ctx, u32(ucmd, 'access_replace_ioas.ioas_id'));
+  if (!access.ioas) return -ENOENT;
+  return ioas ? access.replace(ioas) : -ENOENT;
 }
 
 function setTempMemoryLimit(ucmd: Ucmd): number {
@@ -192,6 +206,9 @@ const OPS = new Map<number, TestOp>([
   [OP('IOMMU_TEST_OP_ACCESS_RW'), accessRwOp],
   [OP('IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT'), setTempMemoryLimit],
   ...deviceOps.map(([name, op]): [number, TestOp] => [OP(name), op]),
+  [OP('IOMMU_TEST_OP_ACCESS_REPLACE_IOAS'), accessReplaceIoas],
+  [OP('IOMMU_TEST_OP_DMABUF_GET'), dmabufGet],
+  [OP('IOMMU_TEST_OP_DMABUF_REVOKE'), dmabufRevoke],
 ]);
 
 function iommufdTest(ucmd: Ucmd): number {

@@ -23,6 +23,8 @@ export class Task {
   capIpcLock = true;
   /** CAP_SYS_RESOURCE: needed to set IOMMU_OPTION_RLIMIT_MODE. */
   capSysResource = true;
+  /** CAP_SYS_RAWIO: needed for IOMMU_IOAS_NOIOMMU_GET_PA. */
+  capSysRawio = true;
 
   constructor(readonly mm: AddressSpace = new AddressSpace(), readonly user: User = new User()) {}
 
@@ -32,6 +34,7 @@ export class Task {
     child.rlimitMemlock = this.rlimitMemlock;
     child.capIpcLock = this.capIpcLock;
     child.capSysResource = this.capSysResource;
+    child.capSysRawio = this.capSysRawio;
     return child;
   }
 }

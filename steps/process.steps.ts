@@ -28,6 +28,11 @@ Given('the process has no CAP_SYS_RESOURCE', async function (this: IommufdWorld)
   ok(this, await this.backend.dropCapSysResource(), 'dropping CAP_SYS_RESOURCE');
 });
 
+Given('the process has no CAP_SYS_RAWIO', async function (this: IommufdWorld) {
+  inChild(this, 'drop CAP_SYS_RAWIO');
+  ok(this, await this.backend.dropCapSysRawio(), 'dropping CAP_SYS_RAWIO');
+});
+
 Given('a memlock limit of {value} bytes', async function (this: IommufdWorld, bytes: string) {
   inChild(this, 'set a memlock limit');
   ok(this, await this.backend.setMemlockLimit(this.value(bytes)), 'setrlimit(RLIMIT_MEMLOCK)');

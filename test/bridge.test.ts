@@ -151,7 +151,7 @@ function rng(seed: number) {
 type Rng = ReturnType<typeof rng>;
 
 const CMDS = ['start', 'reset', 'stop', 'open', 'close', 'ioctl', 'read', 'write', 'poll', 'mmap', 'munmap',
-  'mprotect', 'memRead', 'memWrite', 'memfdCreate', 'ftruncate', 'procStatus', 'setMemlockLimit', 'dropCapIpcLock', 'dropCapSysResource',
+  'mprotect', 'memRead', 'memWrite', 'memfdCreate', 'ftruncate', 'procStatus', 'setMemlockLimit', 'dropCapIpcLock', 'dropCapSysResource', 'dropCapSysRawio',
   'fork', 'exitChild'];
 
 function anyValue(r: Rng, depth = 0): unknown {
@@ -199,7 +199,7 @@ function someRequest(r: Rng, seq: number, addrs: bigint[]): Json {
     case 'memfdCreate': return { seq, cmd: 'memfdCreate', name: r.pick(['f', '', 'é'.repeat(249)]) };
     case 'procStatus': return r.int(2) ? { seq, cmd: 'procStatus' } : { seq, cmd: 'procStatus', of: r.pick(['self', 'parent']) };
     case 'setMemlockLimit': return { seq, cmd: 'setMemlockLimit', limit: r.pick(['0xffffffffffffffff', '0x0', u64(r.int(1 << 24))]) };
-    case 'dropCapIpcLock': case 'dropCapSysResource': case 'fork': case 'exitChild': return { seq, cmd: r.pick(['dropCapIpcLock', 'dropCapSysResource', 'fork', 'exitChild']) };
+    case 'dropCapIpcLock': case 'dropCapSysResource': case 'dropCapSysRawio': case 'fork': case 'exitChild': return { seq, cmd: r.pick(['dropCapIpcLock', 'dropCapSysResource', 'dropCapSysRawio', 'fork', 'exitChild']) };
     default: return { seq, cmd: 'ftruncate', fd: fd(), length: len() };
   }
 }

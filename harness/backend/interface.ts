@@ -42,7 +42,7 @@ export interface BackendInfo {
 }
 
 /** The process-level operations of the interface (wire commands of the same names). */
-export const PROCESS_OPS = ['procStatus', 'setMemlockLimit', 'dropCapIpcLock', 'dropCapSysResource', 'fork', 'exitChild'] as const;
+export const PROCESS_OPS = ['procStatus', 'setMemlockLimit', 'dropCapIpcLock', 'dropCapSysResource', 'dropCapSysRawio', 'fork', 'exitChild'] as const;
 export type ProcessOp = typeof PROCESS_OPS[number];
 
 /** The backend failed (not the call): the scenario is errored, not failed. */
@@ -94,6 +94,7 @@ export interface Backend {
   /** Drops CAP_IPC_LOCK from the effective, permitted and inheritable sets (capset). */
   dropCapIpcLock(): Promise<SysResult>;
   dropCapSysResource(): Promise<SysResult>;
+  dropCapSysRawio(): Promise<SysResult>;
   /** fork(): the child, which shares every open file and a copy of the address space, becomes the
    *  current process; the parent waits. ret is the child's pid. */
   fork(): Promise<SysResult>;

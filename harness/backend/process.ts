@@ -236,6 +236,7 @@ export class ProcessBackend implements Backend {
   setMemlockLimit(bytes: bigint) { return this.sys('setMemlockLimit', { limit: u64(bytes) }); }
   dropCapIpcLock() { return this.sys('dropCapIpcLock'); }
   dropCapSysResource() { return this.sys('dropCapSysResource'); }
+  dropCapSysRawio() { return this.sys('dropCapSysRawio'); }
   fork() { return this.sys('fork'); }
   exitChild() { return this.sys('exitChild'); }
 

@@ -118,6 +118,7 @@ export class ReferenceBackend implements Backend {
 
   async dropCapIpcLock() { this.proc.task.capIpcLock = false; return ok(); }
   async dropCapSysResource() { this.proc.task.capSysResource = false; return ok(); }
+  async dropCapSysRawio() { this.proc.task.capSysRawio = false; return ok(); }
 
   async fork() {
     const child = this.proc.fork();

@@ -40,6 +40,7 @@ const HANDLERS: Record<string, Handler> = {
   setMemlockLimit: async (b, r) => plain(await b.setMemlockLimit(BigInt.asIntN(64, fromU64(r.limit as string)))),
   dropCapIpcLock: async (b) => plain(await b.dropCapIpcLock()),
   dropCapSysResource: async (b) => plain(await b.dropCapSysResource()),
+  dropCapSysRawio: async (b) => plain(await b.dropCapSysRawio()),
   fork: async (b) => plain(await b.fork()),
   exitChild: async (b) => plain(await b.exitChild()),
 };
