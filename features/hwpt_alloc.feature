@@ -333,3 +333,80 @@ Feature: IOMMU_HWPT_ALLOC makes hardware page tables for a device
       | pt_id  | $ioas |
     Then it succeeds
     And out_hwpt_id is $dev_hwpt + 1
+
+  @HWPT_ALLOC.PAGING.DRIVER_DATA
+  Scenario: Driver data picks the mock page table format of a paging HWPT
+    Given an IOAS as $huge_ioas
+    And an IOAS as $default_ioas
+    And user memory holding an iommu_hwpt_selftest as $huge:
+      | field          | value             |
+      | pagetable_type | MOCK_IOMMUPT_HUGE |
+    And user memory holding an iommu_hwpt_selftest as $default:
+      | field          | value                |
+      | iotlb          | 0xffffffff           |
+      | pagetable_type | MOCK_IOMMUPT_DEFAULT |
+    When I call IOMMU_HWPT_ALLOC with:
+      | field     | value                    |
+      | dev_id    | $idev                    |
+      | pt_id     | $huge_ioas               |
+      | data_type | IOMMU_HWPT_DATA_SELFTEST |
+      | data_len  | 8                        |
+      | data_uptr | $huge                    |
+    Then it succeeds
+    And the IOVA ranges of $huge_ioas are:
+      | start | last         |
+      | 0     | 0x3fffffffff |
+    And out_iova_alignment is 4096
+    When I call IOMMU_HWPT_ALLOC with:
+      | field     | value                    |
+      | dev_id    | $idev                    |
+      | pt_id     | $default_ioas            |
+      | data_type | IOMMU_HWPT_DATA_SELFTEST |
+      | data_len  | 8                        |
+      | data_uptr | $default                 |
+    Then it succeeds
+    And the IOVA ranges of $default_ioas are:
+      | start               | last               |
+      | MOCK_APERTURE_START | MOCK_APERTURE_LAST |
+    And out_iova_alignment is MOCK_PAGE_SIZE
+
+  @HWPT_ALLOC.PAGING.DRIVER_DATA
+  Scenario Outline: An unknown mock page table format is refused: <type>
+    Given user memory holding an iommu_hwpt_selftest as $bad:
+      | field          | value  |
+      | pagetable_type | <type> |
+    When I call IOMMU_HWPT_ALLOC with:
+      | field     | value                    |
+      | dev_id    | $idev                    |
+      | pt_id     | $ioas                    |
+      | data_type | IOMMU_HWPT_DATA_SELFTEST |
+      | data_len  | 8                        |
+      | data_uptr | $bad                     |
+    Then it fails with EOPNOTSUPP
+    When I allocate a HWPT for $idev on $ioas with flags 0
+    Then it succeeds
+    And out_hwpt_id is $dev_hwpt + 1
+
+    Examples:
+      | type       |
+      | 2          |
+      | 0xffffffff |
+
+  @HWPT_ALLOC.DATA.SHORTER
+  Scenario: Driver data shorter than the struct reads its missing fields as zero
+    Given an IOAS as $other
+    And user memory holding an iommu_hwpt_selftest as $huge:
+      | field          | value             |
+      | pagetable_type | MOCK_IOMMUPT_HUGE |
+    When I call IOMMU_HWPT_ALLOC with:
+      | field     | value                    |
+      | dev_id    | $idev                    |
+      | pt_id     | $other                   |
+      | data_type | IOMMU_HWPT_DATA_SELFTEST |
+      | data_len  | 4                        |
+      | data_uptr | $huge                    |
+    Then it succeeds
+    And the IOVA ranges of $other are:
+      | start               | last               |
+      | MOCK_APERTURE_START | MOCK_APERTURE_LAST |
+    And out_iova_alignment is MOCK_PAGE_SIZE

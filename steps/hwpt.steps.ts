@@ -77,14 +77,30 @@ Given('user memory holding an {word} as {var}:', async function (this: IommufdWo
   await userMemory(this, name, encodeStruct(this, struct, tableRows(table.raw())));
 });
 
-// One entry per row; the header row names the fields.
-Given('user memory holding these {word} entries as {var}:', async function (this: IommufdWorld, struct: string, name: string, table: DataTable) {
+/** Entries of a struct, one per row of a table whose header row names the fields. */
+function encodeEntries(w: IommufdWorld, struct: string, table: DataTable): Uint8Array {
   const [head, ...rows] = table.raw();
-  const entries = rows.map((r) => encodeStruct(this, struct, head!.map((f, i) => [f, r[i]!])));
+  const entries = rows.map((r) => encodeStruct(w, struct, head!.map((f, i) => [f, r[i]!])));
   const all = new Uint8Array(entries.reduce((n, e) => n + e.length, 0));
   entries.reduce((at, e) => { all.set(e, at); return at + e.length; }, 0);
-  await userMemory(this, name, all);
+  return all;
+}
+
+Given('user memory holding these {word} entries as {var}:', async function (this: IommufdWorld, struct: string, name: string, table: DataTable) {
+  await userMemory(this, name, encodeEntries(this, struct, table));
 });
+
+// The entries end where a page ends and the next page is unmapped: one more entry cannot be read.
+Given('user memory holding these {word} entries just before an unmapped page as {var}:',
+  async function (this: IommufdWorld, struct: string, name: string, table: DataTable) {
+    const bytes = encodeEntries(this, struct, table);
+    const r = await this.backend.mmap(8192n, PROT_READ | PROT_WRITE);
+    assert.ok(!r.errno && r.addr !== undefined, `mmap failed with ${this.errnoName(r.errno)}`);
+    const at = r.addr + 4096n - BigInt(bytes.length);
+    assert.equal((await this.backend.memWrite(at, bytes)).errno, 0, 'writing user memory failed');
+    assert.equal((await this.backend.munmap(r.addr + 4096n, 4096n)).errno, 0, 'munmap failed');
+    this.vars.set(name, at);
+  });
 
 async function checkIotlb(w: IommufdWorld, hwpt: string, id: string, value: string): Promise<void> {
   await callFields(w, 'IOMMU_TEST_CMD', {
