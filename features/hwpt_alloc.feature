@@ -252,6 +252,8 @@ Feature: IOMMU_HWPT_ALLOC makes hardware page tables for a device
   Scenario: PASID-capable paging and nested HWPTs
     When I allocate a HWPT for $idev on $ioas with flags IOMMU_HWPT_ALLOC_PASID
     Then it succeeds
+    When I allocate a HWPT for $idev on $ioas with flags IOMMU_HWPT_ALLOC_PASID | IOMMU_HWPT_ALLOC_DIRTY_TRACKING
+    Then it succeeds
     Given a paging HWPT for $idev on $ioas with flags IOMMU_HWPT_ALLOC_PASID | IOMMU_HWPT_ALLOC_NEST_PARENT as $parent
     When I call IOMMU_HWPT_ALLOC with:
       | field     | value                    |
