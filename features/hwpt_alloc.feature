@@ -394,7 +394,7 @@ Feature: IOMMU_HWPT_ALLOC makes hardware page tables for a device
       | 2          |
       | 0xffffffff |
 
-  @HWPT_ALLOC.DATA.SHORTER
+  @HWPT_ALLOC.DATA.SHORTER @HWPT_ALLOC.PAGING.DRIVER_DATA
   Scenario: Driver data shorter than the struct reads its missing fields as zero
     Given an IOAS as $other
     And user memory holding an iommu_hwpt_selftest as $huge:
@@ -412,3 +412,13 @@ Feature: IOMMU_HWPT_ALLOC makes hardware page tables for a device
       | start               | last               |
       | MOCK_APERTURE_START | MOCK_APERTURE_LAST |
     And out_iova_alignment is MOCK_PAGE_SIZE
+
+  @HWPT_ALLOC.PAGING.APERTURE
+  Scenario: A paging HWPT cannot be made over an IOAS with an area outside its aperture
+    Given an IOAS as $other
+    And 4096 bytes of user memory as $buf
+    And 4096 bytes of $buf mapped at IOVA 0x1000 in $other
+    When I allocate a HWPT for $idev on $other with flags 0
+    Then it fails with EADDRINUSE
+    When I destroy $other
+    Then it succeeds
