@@ -105,3 +105,27 @@ test('a parent is busy while a nested HWPT holds it, the IOAS while the parent e
   f.s.p.close(f.s.fd);
   assert.equal(f.s.ctx(), undefined);
 });
+
+test('driver data is read as copy_struct_from_user reads it', async () => {
+  const { copyStructFromUser, copyUserData, copyUserDataEntry } = await import('../reference/iommu_user_data.ts');
+  const { Process } = await import('../reference/process.ts');
+  const p = new Process();
+  const at = p.mm.mmap(4096, 3);
+  p.mm.copyTo(at, Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 9]));
+  const dst = new Uint8Array(8).fill(0xee);
+  assert.equal(copyStructFromUser(p.task, dst, BigInt(at), 3), 0);
+  assert.deepEqual([...dst], [1, 2, 3, 0, 0, 0, 0, 0], 'shorter: zero-extended');
+  assert.equal(copyStructFromUser(p.task, dst, BigInt(at), 10), 0, 'longer with a zero tail');
+  assert.equal(copyStructFromUser(p.task, dst, BigInt(at), 11), E('E2BIG'));
+  assert.equal(copyStructFromUser(p.task, dst, BigInt(at + 4090), 8), E('EFAULT'));
+  assert.equal(copyStructFromUser(p.task, dst, 1n << 63n, 8), E('EFAULT'));
+  const data = { type: 7, uptr: BigInt(at), len: 8 };
+  assert.equal(copyUserData(p.task, dst, { ...data, type: 6 }, 7, 4), E('EINVAL'));
+  assert.equal(copyUserData(p.task, dst, { ...data, len: 3 }, 7, 4), E('EINVAL'));
+  assert.equal(copyUserData(p.task, dst, { ...data, len: 9 }, 7, 4), E('EINVAL'), 'no E2BIG tail rule for driver data');
+  assert.equal(copyUserData(p.task, dst, data, 7, 4), 0);
+  const array = { type: 7, uptr: BigInt(at), entryLen: 4, entryNum: 2 };
+  assert.equal(copyUserDataEntry(p.task, dst, array, 7, 1, 4), 0);
+  assert.deepEqual([...dst], [5, 6, 7, 8, 0, 0, 0, 0]);
+  assert.equal(copyUserDataEntry(p.task, dst, array, 7, 2, 4), E('EINVAL'), 'past entry_num');
+});
