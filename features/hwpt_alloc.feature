@@ -422,3 +422,17 @@ Feature: IOMMU_HWPT_ALLOC makes hardware page tables for a device
     Then it fails with EADDRINUSE
     When I destroy $other
     Then it succeeds
+
+  @HWPT_ALLOC.RESPOND_FAULT
+  Scenario: A reply that cannot be written back undoes the allocation
+    Given user memory holding an iommu_hwpt_alloc as $cmd:
+      | field  | value |
+      | size   | 48    |
+      | dev_id | $idev |
+      | pt_id  | $ioas |
+    And the user memory at $cmd is made read-only
+    When I call IOMMU_HWPT_ALLOC with the argument pointer $cmd
+    Then it fails with EFAULT
+    When I allocate a HWPT for $idev on $ioas with flags 0
+    Then it succeeds
+    And out_hwpt_id is $dev_hwpt + 1
