@@ -3,7 +3,7 @@
 // (igroup->pasid_attach) are kept on the device. Attaching is device_attach.ts.
 import { constantNum } from '../spec/loader/constants.ts';
 import { EINVAL, ENOMEM } from './errno.ts';
-import type { HwptPagingObject } from './hw_pagetable.ts';
+import type { HwptNestedObject, HwptPagingObject } from './hw_pagetable.ts';
 import type { IoasObject } from './ioas.ts';
 import type { IommufdCtx } from './context.ts';
 import { IommufdObject, type ObjType } from './object.ts';
@@ -24,18 +24,12 @@ export const FAKE_ERROR_PASID = C('IOMMU_TEST_PASID_RESERVED');
  * (HWPT_NESTED, made by IOMMU_HWPT_ALLOC) has a paging parent instead.
  * The flags come from IOMMU_HWPT_ALLOC; absent means not asked for.
  */
-export interface AttachTarget extends IommufdObject {
-  readonly type: ObjType;
-  readonly ioas?: IoasObject;
-  readonly parent?: AttachTarget;
-  autoDomain?: boolean;
-  readonly pasidCompat?: boolean;
-  readonly dirtyTracking?: boolean;
-}
+/** What a device or PASID attaches to: a paging HWPT (an IOAS's automatic domain among them) or a nested one. */
+export type AttachTarget = HwptPagingObject | HwptNestedObject;
 
 /** find_hwpt_paging: the HWPT itself when it is a paging one. */
 export function pagingOf(hwpt: AttachTarget): HwptPagingObject | undefined {
-  return hwpt.type === 'HWPT_PAGING' ? hwpt as unknown as HwptPagingObject : undefined;
+  return hwpt.type === 'HWPT_PAGING' ? hwpt : undefined;
 }
 
 export class DeviceObject extends IommufdObject {

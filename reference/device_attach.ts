@@ -26,7 +26,7 @@ function pasidCompat(hwpt: AttachTarget, idev: DeviceObject, pasid: number): num
 
 /** mock_domain_nop_attach: a device without dirty tracking refuses a domain that tracks. */
 function mockAttachDev(hwpt: AttachTarget, idev: DeviceObject): number {
-  return hwpt.dirtyTracking && idev.flags & NO_DIRTY ? -EINVAL : 0;
+  return pagingOf(hwpt)?.dirtyTracking && idev.flags & NO_DIRTY ? -EINVAL : 0;
 }
 
 /** mock_domain_set_dev_pasid_nop: the second attach of FAKE_ERROR_PASID fails with ENOMEM, which clears the mark. */

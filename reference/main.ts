@@ -13,6 +13,8 @@ import { handlers as ioasHandlers } from './ioas.ts';
 import { handlers as rangesHandlers } from './ioas_ranges.ts';
 import { handlers as processHandlers } from './ioas_process.ts';
 import { handlers as optionHandlers } from './option.ts';
+import { handlers as hwptAllocHandlers } from './hwpt_alloc.ts';
+import { handlers as hwptInvalidateHandlers } from './hwpt_invalidate.ts';
 import { handlers as testHandlers } from './selftest.ts';
 import { handlers as hwInfoHandlers } from './hw_info.ts';
 import { handlers as noiommuHandlers } from './noiommu.ts';
@@ -27,7 +29,7 @@ const IOMMUFD_CMD_BASE = constantNum('IOMMUFD_CMD_BASE');
 interface IoctlOp { def: IoctlDef; request: number; size: number; minSize: number; execute: Handler; spare?: Ucmd }
 
 const HANDLERS: Record<string, Handler> = {
-  ...objectHandlers, ...ioasHandlers, ...rangesHandlers, ...processHandlers, ...optionHandlers, ...testHandlers, ...vfioIoasHandlers,
+  ...objectHandlers, ...ioasHandlers, ...rangesHandlers, ...processHandlers, ...optionHandlers, ...hwptAllocHandlers, ...hwptInvalidateHandlers, ...testHandlers, ...vfioIoasHandlers,
   ...hwInfoHandlers, ...noiommuHandlers,
 };
 

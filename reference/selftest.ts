@@ -11,6 +11,7 @@ import { deviceOps } from './selftest_device.ts';
 import type { HwptPagingObject } from './hw_pagetable.ts';
 import { ULONG_MAX } from './io_pagetable.ts';
 import { getIoas } from './ioas.ts';
+import { checkIotlb } from './mock_iommu.ts';
 import { gup } from './pages.ts';
 import { PAGE_SIZE, userAddr } from './usermem.ts';
 import { fieldsOf, type Ucmd } from './ucmd.ts';
@@ -209,6 +210,7 @@ const OPS = new Map<number, TestOp>([
   [OP('IOMMU_TEST_OP_ACCESS_REPLACE_IOAS'), accessReplaceIoas],
   [OP('IOMMU_TEST_OP_DMABUF_GET'), dmabufGet],
   [OP('IOMMU_TEST_OP_DMABUF_REVOKE'), dmabufRevoke],
+  [OP('IOMMU_TEST_OP_MD_CHECK_IOTLB'), checkIotlb],
 ]);
 
 function iommufdTest(ucmd: Ucmd): number {

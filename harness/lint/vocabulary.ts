@@ -5,12 +5,14 @@ import type { Spec, StructDef } from '../../spec/loader/types.ts';
 /** Steps that take a field | value table, and how to find the struct from the step text. */
 export const TABLE_STEPS: { pattern: RegExp; struct: (m: RegExpExecArray, spec: Spec) => StructDef | undefined }[] = [
   { pattern: /^I call ([A-Z][A-Z0-9_]+)(?: on \$[a-z_][a-z0-9_]*)? with:$/, struct: (m, s) => s.ioctls.get(m[1]!)?.struct },
+  { pattern: /^I call ([A-Z][A-Z0-9_]+) (?:cut to \d+ bytes|extended by \d+ zero bytes|extended by \d+ bytes, the last one non-zero,) with:$/, struct: (m, s) => s.ioctls.get(m[1]!)?.struct },
   { pattern: /^the result has:$/, struct: () => undefined },
   // The same call with its argument placed: in read-only memory, against an unmapped page, cut to its minimum size.
   {
     pattern: /^I call ([A-Z][A-Z0-9_]+) (?:in read-only memory with|ending right before an unmapped page, with|at its minimum size with|with its last \d+ bytes? on an unmapped page, and):$/,
     struct: (m, s) => s.ioctls.get(m[1]!)?.struct,
   },
+  { pattern: /^user memory holding an? ([a-z0-9_]+) as \$[a-z_][a-z0-9_]*:$/, struct: (m, s) => s.structs.get(m[1]!) },
 ];
 
 /** Lines of a field | value table as [field, value] pairs; the header row "field | value" is optional. */
@@ -20,7 +22,8 @@ export function tableRows(rows: readonly (readonly string[])[]): [string, string
 }
 
 const NAME = /\$[a-z_][a-z0-9_]*/g;
-const SETS = /^(.*) as (\$[a-z_][a-z0-9_]*)$/;
+// A table step sets its name too: "user memory holding an X as $x:".
+const SETS = /^(.*) as (\$[a-z_][a-z0-9_]*):?$/;
 
 /**
  * What a mock device step "... as $x" sets besides $x (the selftest object):
