@@ -12,12 +12,13 @@ When('I attach a mock device to {var}', async function (this: IommufdWorld, ioas
   await attachMock(this, ioas);
 });
 
-// $dev names the self-test device object (destroying it detaches the device); $dev_hwpt its page table.
+// $dev names the self-test device object (destroying it detaches the device); $dev_hwpt its page table, $dev_idev its device object.
 Given('a mock device attached to {var} as {var}', async function (this: IommufdWorld, ioas: string, name: string) {
   await attachMock(this, ioas);
   expectOk(this, `attaching a mock device to ${ioas}`);
   this.vars.set(name, outValue(this, 'mock_domain.out_stdev_id'));
   this.vars.set(`${name}_hwpt`, outValue(this, 'mock_domain.out_hwpt_id'));
+  this.vars.set(`${name}_idev`, outValue(this, 'mock_domain.out_idev_id'));
 });
 
 // An access is an in-kernel user of the IOAS (as a mediated device would be); it is named by a file descriptor.
