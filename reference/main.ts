@@ -13,6 +13,8 @@ import { handlers as ioasHandlers } from './ioas.ts';
 import { handlers as rangesHandlers } from './ioas_ranges.ts';
 import { handlers as processHandlers } from './ioas_process.ts';
 import { handlers as optionHandlers } from './option.ts';
+import { handlers as hwptAllocHandlers } from './hwpt_alloc.ts';
+import { handlers as hwptInvalidateHandlers } from './hwpt_invalidate.ts';
 import { handlers as testHandlers } from './selftest.ts';
 import { VFIO_NOT_MODELLED, handlers as vfioIoasHandlers, vfioIoctl } from './vfio_compat.ts';
 import { notImplemented } from './unimplemented.ts';
@@ -25,7 +27,7 @@ const IOMMUFD_CMD_BASE = constantNum('IOMMUFD_CMD_BASE');
 interface IoctlOp { def: IoctlDef; request: number; size: number; minSize: number; execute: Handler; spare?: Ucmd }
 
 const HANDLERS: Record<string, Handler> = {
-  ...objectHandlers, ...ioasHandlers, ...rangesHandlers, ...processHandlers, ...optionHandlers, ...testHandlers, ...vfioIoasHandlers,
+  ...objectHandlers, ...ioasHandlers, ...rangesHandlers, ...processHandlers, ...optionHandlers, ...hwptAllocHandlers, ...hwptInvalidateHandlers, ...testHandlers, ...vfioIoasHandlers,
 };
 
 /** iommufd_ioctl_ops[]: indexed by _IOC_NR - IOMMUFD_CMD_BASE, holes left empty. */

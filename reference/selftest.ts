@@ -10,6 +10,7 @@ import { SelftestObject, attach, bind, detach } from './device.ts';
 import type { HwptPagingObject } from './hw_pagetable.ts';
 import { ULONG_MAX } from './io_pagetable.ts';
 import { getIoas } from './ioas.ts';
+import { checkIotlb } from './mock_iommu.ts';
 import { gup, pinCount } from './pages.ts';
 import { PAGE_SIZE, userAddr } from './usermem.ts';
 import { fieldsOf, type Ucmd } from './ucmd.ts';
@@ -212,6 +213,7 @@ const OPS = new Map<number, TestOp>([
   [OP('IOMMU_TEST_OP_DESTROY_ACCESS_PAGES'), destroyAccessPages],
   [OP('IOMMU_TEST_OP_ACCESS_RW'), accessRwOp],
   [OP('IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT'), setTempMemoryLimit],
+  [OP('IOMMU_TEST_OP_MD_CHECK_IOTLB'), checkIotlb],
 ]);
 
 function iommufdTest(ucmd: Ucmd): number {

@@ -5,7 +5,9 @@ import type { Spec, StructDef } from '../../spec/loader/types.ts';
 /** Steps that take a field | value table, and how to find the struct from the step text. */
 export const TABLE_STEPS: { pattern: RegExp; struct: (m: RegExpExecArray, spec: Spec) => StructDef | undefined }[] = [
   { pattern: /^I call ([A-Z][A-Z0-9_]+)(?: on \$[a-z_][a-z0-9_]*)? with:$/, struct: (m, s) => s.ioctls.get(m[1]!)?.struct },
+  { pattern: /^I call ([A-Z][A-Z0-9_]+) (?:cut to \d+ bytes|extended by \d+ zero bytes|extended by \d+ bytes, the last one non-zero,) with:$/, struct: (m, s) => s.ioctls.get(m[1]!)?.struct },
   { pattern: /^the result has:$/, struct: () => undefined },
+  { pattern: /^user memory holding an? ([a-z0-9_]+) as \$[a-z_][a-z0-9_]*:$/, struct: (m, s) => s.structs.get(m[1]!) },
   { pattern: /^the result at offset \d+, read as ([a-z0-9_]+), has:$/, struct: (m, s) => s.structs.get(m[1]!) },
 ];
 
