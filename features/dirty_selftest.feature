@@ -117,14 +117,14 @@ Feature: The dirty tracking checks of the kernel selftest (iommufd_dirty_trackin
   Scenario: enforce_dirty
     Given a HWPT with dirty tracking for $dev on $ioas as $hwpt
     And a mock device attached to $hwpt as $dev2
-    When I attach a mock device without dirty tracking to $hwpt
+    When I attach a mock device with flags MOCK_FLAGS_DEVICE_NO_DIRTY to $hwpt
     Then it fails with EINVAL
     When I destroy $dev2
     Then it succeeds
     When I destroy $hwpt
     Then it succeeds
     Given an IOAS as $other
-    And a mock device without dirty tracking attached to $other as $nd
+    And a mock device with flags MOCK_FLAGS_DEVICE_NO_DIRTY attached to $other as $nd
     When I allocate a HWPT with dirty tracking for $nd on $other
     Then it fails with EOPNOTSUPP
     When I destroy $nd

@@ -133,7 +133,7 @@ Feature: Marking IOPTEs dirty through the selftest (IOMMU_TEST_OP_DIRTY)
 
   @DIRTY.CAPABILITY
   Scenario: device_dirty_capability: a mock device reports that its IOMMU can track
-    Given a mock device without dirty tracking attached to $ioas as $nd
+    Given a mock device with flags MOCK_FLAGS_DEVICE_NO_DIRTY attached to $ioas as $nd
     When I call IOMMU_GET_HW_INFO with:
       | field  | value     |
       | dev_id | $dev_idev |

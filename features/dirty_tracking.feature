@@ -131,7 +131,7 @@ Feature: Turning dirty tracking of a paging HWPT on and off
   @DIRTY.ALLOC.NO_DIRTY_DEVICE
   Scenario: A device whose IOMMU cannot track gets no HWPT with dirty tracking
     Given an IOAS as $other
-    And a mock device without dirty tracking attached to $other as $nd
+    And a mock device with flags MOCK_FLAGS_DEVICE_NO_DIRTY attached to $other as $nd
     When I allocate a HWPT with dirty tracking for $nd on $other
     Then it fails with EOPNOTSUPP
 
@@ -140,10 +140,10 @@ Feature: Turning dirty tracking of a paging HWPT on and off
     Given a HWPT with dirty tracking for $dev on $ioas as $hwpt
     When I attach a mock device to $hwpt
     Then it succeeds
-    When I attach a mock device without dirty tracking to $hwpt
+    When I attach a mock device with flags MOCK_FLAGS_DEVICE_NO_DIRTY to $hwpt
     Then it fails with EINVAL
 
   @DIRTY.ATTACH.NO_DIRTY_DEVICE
   Scenario: A device whose IOMMU cannot track still gets an automatic domain of an IOAS
-    When I attach a mock device without dirty tracking to $ioas
+    When I attach a mock device with flags MOCK_FLAGS_DEVICE_NO_DIRTY to $ioas
     Then it succeeds

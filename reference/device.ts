@@ -1,44 +1,70 @@
-// Mock devices of the selftest: IOMMU_TEST_OP_MOCK_DOMAIN creates a
-// selftest object, binds a mock device (an IOMMUFD_OBJ_DEVICE) and attaches
-// it to an IOAS (through an automatic domain, reused when one exists) or to a
-// paging HWPT. Destroying the selftest object detaches and unbinds.
+// Device objects (IOMMUFD_OBJ_DEVICE) of the selftest's mock devices. A mock device is alone in its
+// iommu group, so the group's per-PASID attachments (igroup->pasid_attach)
+// are kept on the device. Attaching is device_attach.ts.
 import { constantNum } from '../spec/loader/constants.ts';
-import { EINVAL, ENOENT, ENOMEM } from './errno.ts';
-import { HwptPagingObject } from './hw_pagetable.ts';
+import { EINVAL, ENOMEM } from './errno.ts';
+import type { HwptPagingObject } from './hw_pagetable.ts';
 import type { IoasObject } from './ioas.ts';
 import type { IommufdCtx } from './context.ts';
-import { IommufdObject } from './object.ts';
+import { IommufdObject, type ObjType } from './object.ts';
 
 const C = constantNum;
-const DEVICE_FLAGS = C('MOCK_FLAGS_DEVICE_NO_DIRTY') | C('MOCK_FLAGS_DEVICE_PASID');
+export const NO_DIRTY = C('MOCK_FLAGS_DEVICE_NO_DIRTY');
+export const PASID_CAPABLE = C('MOCK_FLAGS_DEVICE_PASID');
+const DEVICE_FLAGS = NO_DIRTY | PASID_CAPABLE;
+const CACHE_NUM = C('MOCK_DEV_CACHE_NUM');
+const CACHE_DEFAULT = C('IOMMU_TEST_DEV_CACHE_DEFAULT');
+/** IOMMU_NO_PASID: the attachment of the whole device (its RID). */
+export const NO_PASID = 0;
+/** The PASID whose second driver attach the mock fails on purpose (mock_domain_set_dev_pasid_nop). */
+export const FAKE_ERROR_PASID = C('IOMMU_TEST_PASID_RESERVED');
+
+/**
+ * What attaching reads of a HWPT. A paging HWPT has its IOAS; a nested one
+ * (HWPT_NESTED, made by IOMMU_HWPT_ALLOC) has a paging parent instead.
+ * The flags come from IOMMU_HWPT_ALLOC; absent means not asked for.
+ */
+export interface AttachTarget extends IommufdObject {
+  readonly type: ObjType;
+  readonly ioas?: IoasObject;
+  readonly parent?: AttachTarget;
+  autoDomain?: boolean;
+  readonly pasidCompat?: boolean;
+  readonly dirtyTracking?: boolean;
+}
+
+/** find_hwpt_paging: the HWPT itself when it is a paging one. */
+export function pagingOf(hwpt: AttachTarget): HwptPagingObject | undefined {
+  return hwpt.type === 'HWPT_PAGING' ? hwpt as unknown as HwptPagingObject : undefined;
+}
 
 export class DeviceObject extends IommufdObject {
   readonly type = 'DEVICE' as const;
-  hwpt?: HwptPagingObject;
-  override describe(): string { return `hwpt=${this.hwpt?.id ?? 0} flags=${this.flags}`; }
+  /** The HWPT of each attached PASID, NO_PASID for the device itself. */
+  readonly attached = new Map<number, AttachTarget>();
+  /** The mock device's cache entries (mdev->cache); a vIOMMU invalidation changes them. */
+  readonly cache: number[] = new Array<number>(CACHE_NUM).fill(CACHE_DEFAULT);
+  /** Set by the first driver attach of FAKE_ERROR_PASID: the next one fails. */
+  pasidFakeError = false;
+
   constructor(readonly flags: number) {
     super();
     // The binding driver holds a reference until it unbinds.
     this.users++;
   }
-}
 
-/** The selftest object that owns a mock device (TYPE_IDEV). */
-export class SelftestObject extends IommufdObject {
-  readonly type = 'SELFTEST' as const;
-  idev?: DeviceObject;
-  constructor(readonly ctx: IommufdCtx) { super(); }
-  override describe(): string { return `idev=${this.idev?.id ?? 0}`; }
+  /** The PASIDs the device can issue (dev->iommu->max_pasids): 2^MOCK_PASID_WIDTH, or 1 (from 0 PASID bits). */
+  get maxPasids(): number { return this.flags & PASID_CAPABLE ? 2 ** C('MOCK_PASID_WIDTH') : 1; }
 
-  override destroy(): void {
-    if (!this.idev) return;
-    detach(this.ctx, this.idev);
-    unbind(this.ctx, this.idev);
-    this.idev = undefined;
+  hwptOf(pasid: number): AttachTarget | undefined { return this.attached.get(pasid); }
+
+  override describe(): string {
+    const att = [...this.attached].sort((a, b) => a[0] - b[0]).map(([p, h]) => `pasid${p}=#${h.id}`);
+    return `flags=${this.flags} attached=[${att.join(' ')}] cache=${this.cache.join(',')} fake_error=${this.pasidFakeError}`;
   }
 }
 
-/** iommufd_device_bind: a finalized DEVICE object or -errno. */
+/** mock_dev_create + iommufd_device_bind: a finalized DEVICE object or -errno. */
 export function bind(ctx: IommufdCtx, flags: number): DeviceObject | number {
   if (flags & ~DEVICE_FLAGS) return -EINVAL;
   if (ctx.fail.shouldFail()) return -ENOMEM;
@@ -49,49 +75,12 @@ export function bind(ctx: IommufdCtx, flags: number): DeviceObject | number {
   return idev;
 }
 
-function unbind(ctx: IommufdCtx, idev: DeviceObject): void {
+/**
+ * iommufd_device_unbind: drops the driver's reference and destroys the
+ * object. An attached PASID still holds a reference, and the kernel then
+ * leaves the object to the file's release (it WARNs).
+ */
+export function unbind(ctx: IommufdCtx, idev: DeviceObject): void {
   idev.users--;
   ctx.objects.remove(idev.id);
-}
-
-/** iommufd_device_attach to an IOAS (automatic domain) or a paging HWPT: the HWPT id or -errno. */
-export function attach(ctx: IommufdCtx, idev: DeviceObject, ptId: number): number {
-  const pt = ctx.objects.get(ptId);
-  if (!pt) return -ENOENT;
-  let hwpt: HwptPagingObject;
-  if (pt.type === 'HWPT_PAGING') hwpt = pt as HwptPagingObject;
-  else if (pt.type === 'IOAS') {
-    const got = autoDomain(ctx, pt as IoasObject);
-    if (typeof got === 'number') return got;
-    hwpt = got;
-  } else return -EINVAL;
-  hwpt.users++;
-  idev.hwpt = hwpt;
-  idev.users++;
-  return hwpt.id;
-}
-
-/** iommufd_device_auto_get_domain: the IOAS's first automatic domain, else a new one filled with every area. */
-function autoDomain(ctx: IommufdCtx, ioas: IoasObject): HwptPagingObject | number {
-  const found = ioas.hwpts.find((h) => h.autoDomain);
-  if (found) return found;
-  const hwpt = new HwptPagingObject(ctx, ioas);
-  let rc = ctx.objects.reserve(hwpt);
-  if (rc) { hwpt.destroy(); return rc; }
-  if (ctx.fail.shouldFail()) rc = -ENOMEM;
-  if (!rc) rc = hwpt.link();
-  if (rc) { ctx.objects.abort(hwpt); return rc; }
-  hwpt.autoDomain = true;
-  ctx.objects.finalize(hwpt);
-  return hwpt;
-}
-
-/** iommufd_device_detach: an automatic domain goes with its last device. */
-export function detach(ctx: IommufdCtx, idev: DeviceObject): void {
-  const hwpt = idev.hwpt;
-  if (!hwpt) return;
-  idev.hwpt = undefined;
-  idev.users--;
-  hwpt.users--;
-  if (hwpt.autoDomain && hwpt.users === 1) ctx.objects.remove(hwpt.id);
 }

@@ -1,12 +1,12 @@
 // IOMMU_TEST_CMD, the kernel's test interface (CONFIG_IOMMUFD_TEST): mock
-// devices and domains, reserved IOVA, checks of what the mock domain maps and
+// devices and domains (their ops are selftest_device.ts), reserved IOVA, checks of what the mock domain maps and
 // of page pin counts, and in-kernel accesses. Ops not modelled are refused
 // as unknown ops are.
 import { loadSpec } from '../spec/loader/load.ts';
 import { constantNum } from '../spec/loader/constants.ts';
 import { EBADFD, EFAULT, EINVAL, ENOENT, ENOMEM, EOPNOTSUPP, EOVERFLOW, EIO } from './errno.ts';
 import { AccessObject, accessRw, checkPages, pinPages, pinnedUnder, unpinPages } from './access.ts';
-import { SelftestObject, attach, bind, detach } from './device.ts';
+import { deviceOps } from './selftest_device.ts';
 import type { HwptPagingObject } from './hw_pagetable.ts';
 import { ULONG_MAX } from './io_pagetable.ts';
 import { getIoas } from './ioas.ts';
@@ -48,25 +48,6 @@ function addReserved(ucmd: Ucmd): number {
   const ioas = getIoas(ucmd.ctx, ucmd.u32(TEST.id!));
   if (!ioas) return -ENOENT;
   return ioas.iopt.reserve(start, start + length - 1n, null);
-}
-
-function mockDomain(ucmd: Ucmd): number {
-  const ctx = ucmd.ctx;
-  const sobj = new SelftestObject(ctx);
-  const rc = ctx.objects.reserve(sobj);
-  if (rc) return rc;
-  ucmd.newObj = sobj;
-  const flags = ucmd.u32(TEST.op!) === OP('IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS') ? u32(ucmd, 'mock_domain_flags.dev_flags') : 0;
-  const idev = bind(ctx, flags);
-  if (typeof idev === 'number') return idev;
-  sobj.idev = idev;
-  const hwptId = attach(ctx, idev, ucmd.u32(TEST.id!));
-  // A failure from here on is undone by aborting the selftest object (it detaches and unbinds).
-  if (hwptId < 0) return hwptId;
-  setU32(ucmd, 'mock_domain.out_hwpt_id', hwptId);
-  setU32(ucmd, 'mock_domain.out_stdev_id', sobj.id);
-  setU32(ucmd, 'mock_domain.out_idev_id', idev.id);
-  return ucmd.respond();
 }
 
 /** get_md_pagetable: a paging HWPT of the mock driver. */
@@ -204,8 +185,6 @@ function setTempMemoryLimit(ucmd: Ucmd): number {
 type TestOp = (ucmd: Ucmd) => number;
 const OPS = new Map<number, TestOp>([
   [OP('IOMMU_TEST_OP_ADD_RESERVED'), addReserved],
-  [OP('IOMMU_TEST_OP_MOCK_DOMAIN'), mockDomain],
-  [OP('IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS'), mockDomain],
   [OP('IOMMU_TEST_OP_MD_CHECK_MAP'), checkMap],
   [OP('IOMMU_TEST_OP_MD_CHECK_REFS'), checkRefs],
   [OP('IOMMU_TEST_OP_CREATE_ACCESS'), createAccess],
@@ -214,6 +193,7 @@ const OPS = new Map<number, TestOp>([
   [OP('IOMMU_TEST_OP_ACCESS_RW'), accessRwOp],
   [OP('IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT'), setTempMemoryLimit],
   [OP('IOMMU_TEST_OP_MD_CHECK_IOTLB'), checkIotlb],
+  ...deviceOps.map(([name, op]): [number, TestOp] => [OP(name), op]),
 ]);
 
 function iommufdTest(ucmd: Ucmd): number {
@@ -221,5 +201,4 @@ function iommufdTest(ucmd: Ucmd): number {
   return op ? op(ucmd) : -EOPNOTSUPP;
 }
 
-export { detach };
 export const handlers = { IOMMU_TEST_CMD: iommufdTest };

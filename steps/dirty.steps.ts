@@ -80,25 +80,6 @@ Given('a huge-page HWPT with dirty tracking for {var} on {var} as {var}', async 
   this.vars.set(name, outValue(this, 'out_hwpt_id'));
 });
 
-async function attachNoDirty(w: IommufdWorld, pt: string): Promise<void> {
-  await callFields(w, 'IOMMU_TEST_CMD', {
-    op: w.value('IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS'), id: w.value(pt), 'mock_domain_flags.dev_flags': w.value('MOCK_FLAGS_DEVICE_NO_DIRTY'),
-  });
-}
-
-// A mock device whose IOMMU cannot track dirty pages (MOCK_FLAGS_DEVICE_NO_DIRTY).
-When('I attach a mock device without dirty tracking to {var}', async function (this: IommufdWorld, pt: string) {
-  await attachNoDirty(this, pt);
-});
-
-Given('a mock device without dirty tracking attached to {var} as {var}', async function (this: IommufdWorld, pt: string, name: string) {
-  await attachNoDirty(this, pt);
-  expectOk(this, `attaching a mock device without dirty tracking to ${pt}`);
-  this.vars.set(name, outValue(this, 'mock_domain_flags.out_stdev_id'));
-  this.vars.set(`${name}_hwpt`, outValue(this, 'mock_domain_flags.out_hwpt_id'));
-  this.vars.set(`${name}_idev`, outValue(this, 'mock_domain_flags.out_idev_id'));
-});
-
 async function setTracking(w: IommufdWorld, hwpt: string, on: boolean): Promise<void> {
   await callFields(w, 'IOMMU_HWPT_SET_DIRTY_TRACKING', {
     hwpt_id: w.value(hwpt), flags: on ? w.value('IOMMU_HWPT_DIRTY_TRACKING_ENABLE') : 0n,

@@ -4,21 +4,41 @@ import { Given, When } from '@cucumber/cucumber';
 import { callFields, expectOk, outValue } from './support/struct-call.ts';
 import type { IommufdWorld } from './support/world.ts';
 
-async function attachMock(w: IommufdWorld, ioas: string): Promise<void> {
-  await callFields(w, 'IOMMU_TEST_CMD', { op: w.value('IOMMU_TEST_OP_MOCK_DOMAIN'), id: w.value(ioas) });
+async function attachMock(w: IommufdWorld, ioas: string, flags?: string): Promise<void> {
+  if (flags === undefined) await callFields(w, 'IOMMU_TEST_CMD', { op: w.value('IOMMU_TEST_OP_MOCK_DOMAIN'), id: w.value(ioas) });
+  else {
+    await callFields(w, 'IOMMU_TEST_CMD', {
+      op: w.value('IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS'), id: w.value(ioas), 'mock_domain_flags.dev_flags': w.value(flags),
+    });
+  }
 }
 
-When('I attach a mock device to {var}', async function (this: IommufdWorld, ioas: string) {
+function rememberMock(w: IommufdWorld, name: string): void {
+  w.vars.set(name, outValue(w, 'mock_domain.out_stdev_id'));
+  w.vars.set(`${name}_hwpt`, outValue(w, 'mock_domain.out_hwpt_id'));
+  w.vars.set(`${name}_idev`, outValue(w, 'mock_domain.out_idev_id'));
+}
+
+When('I attach a mock device to {value}', async function (this: IommufdWorld, ioas: string) {
   await attachMock(this, ioas);
 });
 
-// $dev names the self-test device object (destroying it detaches the device); $dev_hwpt its page table, $dev_idev its device object.
-Given('a mock device attached to {var} as {var}', async function (this: IommufdWorld, ioas: string, name: string) {
-  await attachMock(this, ioas);
-  expectOk(this, `attaching a mock device to ${ioas}`);
-  this.vars.set(name, outValue(this, 'mock_domain.out_stdev_id'));
-  this.vars.set(`${name}_hwpt`, outValue(this, 'mock_domain.out_hwpt_id'));
-  this.vars.set(`${name}_idev`, outValue(this, 'mock_domain.out_idev_id'));
+When('I attach a mock device with flags {value} to {value}', async function (this: IommufdWorld, flags: string, pt: string) {
+  await attachMock(this, pt, flags);
+});
+
+// $dev names the self-test device object (destroying it detaches the device and unbinds it);
+// $dev_hwpt the page table it was attached to; $dev_idev its DEVICE object.
+Given('a mock device attached to {value} as {var}', async function (this: IommufdWorld, pt: string, name: string) {
+  await attachMock(this, pt);
+  expectOk(this, `attaching a mock device to ${pt}`);
+  rememberMock(this, name);
+});
+
+Given('a mock device with flags {value} attached to {value} as {var}', async function (this: IommufdWorld, flags: string, pt: string, name: string) {
+  await attachMock(this, pt, flags);
+  expectOk(this, `attaching a mock device with flags ${flags} to ${pt}`);
+  rememberMock(this, name);
 });
 
 // An access is an in-kernel user of the IOAS (as a mediated device would be); it is named by a file descriptor.
