@@ -175,7 +175,7 @@ Feature: Reading the dirty bitmap of a paging HWPT
     And a HWPT with dirty tracking for $dev on $ioas as $hwpt
     And dirty tracking is on for $hwpt
     And the 2048-byte pages "4" of 65536 bytes at IOVA MOCK_APERTURE_START of $hwpt are dirty
-    When I read the dirty bits of 0x6000 bytes at IOVA MOCK_APERTURE_START of $hwpt in 0x3000-byte pages into $bits
+    When I read the dirty bits of 0x4000 bytes at IOVA MOCK_APERTURE_START of $hwpt in 0x3000-byte pages into $bits
     Then it succeeds
     And of the 8 bits at $bits exactly "2" are set
 

@@ -15,6 +15,7 @@ import { handlers as processHandlers } from './ioas_process.ts';
 import { handlers as optionHandlers } from './option.ts';
 import { handlers as hwptAllocHandlers } from './hwpt_alloc.ts';
 import { handlers as hwptInvalidateHandlers } from './hwpt_invalidate.ts';
+import { handlers as dirtyHandlers } from './dirty.ts';
 import { handlers as testHandlers } from './selftest.ts';
 import { VFIO_NOT_MODELLED, handlers as vfioIoasHandlers, vfioIoctl } from './vfio_compat.ts';
 import { notImplemented } from './unimplemented.ts';
@@ -28,6 +29,7 @@ interface IoctlOp { def: IoctlDef; request: number; size: number; minSize: numbe
 
 const HANDLERS: Record<string, Handler> = {
   ...objectHandlers, ...ioasHandlers, ...rangesHandlers, ...processHandlers, ...optionHandlers, ...hwptAllocHandlers, ...hwptInvalidateHandlers, ...testHandlers, ...vfioIoasHandlers,
+  ...dirtyHandlers,
 };
 
 /** iommufd_ioctl_ops[]: indexed by _IOC_NR - IOMMUFD_CMD_BASE, holes left empty. */

@@ -11,6 +11,7 @@ import type { HwptPagingObject } from './hw_pagetable.ts';
 import { ULONG_MAX } from './io_pagetable.ts';
 import { getIoas } from './ioas.ts';
 import { checkIotlb } from './mock_iommu.ts';
+import { testDirty } from './dirty.ts';
 import { gup, pinCount } from './pages.ts';
 import { PAGE_SIZE, userAddr } from './usermem.ts';
 import { fieldsOf, type Ucmd } from './ucmd.ts';
@@ -193,6 +194,7 @@ const OPS = new Map<number, TestOp>([
   [OP('IOMMU_TEST_OP_ACCESS_RW'), accessRwOp],
   [OP('IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT'), setTempMemoryLimit],
   [OP('IOMMU_TEST_OP_MD_CHECK_IOTLB'), checkIotlb],
+  [OP('IOMMU_TEST_OP_DIRTY'), testDirty],
   ...deviceOps.map(([name, op]): [number, TestOp] => [OP(name), op]),
 ]);
 
