@@ -4,8 +4,7 @@ Feature: Marking IOPTEs dirty through the selftest (IOMMU_TEST_OP_DIRTY)
   dirty on request: IOMMU_TEST_OP_DIRTY takes a range (iova, length) in units
   of page_size and a bitmap at uptr with one bit per unit, marks the IOPTE
   under every unit whose bit is set and says how many bits it found. It needs
-  a mock HWPT whose tracking is on. IOMMU_GET_HW_INFO tells whether a device's
-  IOMMU can track at all.
+  a mock HWPT whose tracking is on.
 
   Background:
     Given an open iommufd
@@ -130,17 +129,3 @@ Feature: Marking IOPTEs dirty through the selftest (IOMMU_TEST_OP_DIRTY)
     When I read the dirty bits of 16384 bytes at IOVA MOCK_APERTURE_START of $hwpt in 2048-byte pages into $bits
     Then it succeeds
     And of the 8 bits at $bits exactly "0, 1, 6, 7" are set
-
-  @DIRTY.CAPABILITY
-  Scenario: device_dirty_capability: a mock device reports that its IOMMU can track
-    Given a mock device with flags MOCK_FLAGS_DEVICE_NO_DIRTY attached to $ioas as $nd
-    When I call IOMMU_GET_HW_INFO with:
-      | field  | value     |
-      | dev_id | $dev_idev |
-    Then it succeeds
-    And the IOMMU_HW_CAP_DIRTY_TRACKING bit of out_capabilities is set
-    When I call IOMMU_GET_HW_INFO with:
-      | field  | value    |
-      | dev_id | $nd_idev |
-    Then it succeeds
-    And the IOMMU_HW_CAP_DIRTY_TRACKING bit of out_capabilities is clear

@@ -157,9 +157,3 @@ Then('of the {value} bits at {value} exactly {string} are set', async function (
   }
   assert.deepEqual(wrong, [], `bits ${wrong.join(', ')} (first ones) of the bitmap at ${at} are wrong; expected exactly ${bits} set`);
 });
-
-Then(/^the ([A-Z][A-Z0-9_]*) bit of ([a-z_][a-z0-9_.]*) is (set|clear)$/, function (this: IommufdWorld, flag: string, field: string, state: string) {
-  const got = outValue(this, field);
-  const set = (got & this.value(flag)) !== 0n;
-  assert.equal(set, state === 'set', `${field} is 0x${got.toString(16)}: ${flag} is ${set ? 'set' : 'clear'}, expected ${state}`);
-});
