@@ -236,3 +236,24 @@ Feature: Reading the dirty bitmap of a paging HWPT
       | what             | data  |
       | read-only memory | $ro   |
       | no memory        | $gone |
+
+  @DIRTY.GET.IOPTE_BEFORE_RANGE @DIRTY.GET.IOPTE_PAST_END
+  Scenario: A dirty IOPTE the range covers only in part
+    # Huge pages on: the IOAS is aligned to the mock's 2 KiB, and a one-page area is one PAGE_SIZE IOPTE.
+    Given an IOAS as $wide
+    And a mock device attached to $wide as $dev2
+    And 4096 bytes of user memory as $page
+    And 4096 bytes of $page mapped at IOVA MOCK_APERTURE_START in $wide
+    And a HWPT with dirty tracking for $dev2 on $wide as $hwpt
+    And dirty tracking is on for $hwpt
+    And the 2048-byte pages "1" of 4096 bytes at IOVA MOCK_APERTURE_START of $hwpt are dirty
+    When I read the dirty bits of 2048 bytes at IOVA MOCK_APERTURE_START of $hwpt in 2048-byte pages into $bits without clearing them
+    Then it succeeds
+    And of the 8 bits at $bits exactly "0, 1" are set
+    When I clear the 1 bytes at $bits
+    And I read the dirty bits of 2048 bytes at IOVA MOCK_APERTURE_START + 2048 of $hwpt in 2048-byte pages into $bits
+    Then it succeeds
+    And of the 8 bits at $bits exactly "none" are set
+    When I read the dirty bits of 4096 bytes at IOVA MOCK_APERTURE_START of $hwpt in 2048-byte pages into $bits
+    Then it succeeds
+    And of the 8 bits at $bits exactly "none" are set

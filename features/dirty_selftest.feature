@@ -129,3 +129,26 @@ Feature: The dirty tracking checks of the kernel selftest (iommufd_dirty_trackin
     Then it fails with EOPNOTSUPP
     When I destroy $nd
     Then it succeeds
+
+  @DIRTY.SET.TOGGLE @DIRTY.ATTACH.NO_DIRTY_DEVICE
+  Scenario: pasid_set_dirty_tracking
+    Given a paging HWPT for $dev_idev on $ioas with flags IOMMU_HWPT_ALLOC_PASID | IOMMU_HWPT_ALLOC_DIRTY_TRACKING as $hwpt
+    And a mock device with flags MOCK_FLAGS_DEVICE_PASID attached to $hwpt as $pdev
+    When I attach PASID 100 of $pdev to $hwpt
+    Then it succeeds
+    When I turn dirty tracking on for $hwpt
+    Then it succeeds
+    When I turn dirty tracking off for $hwpt
+    Then it succeeds
+    When I detach PASID 100 of $pdev
+    Then it succeeds
+    When I destroy $pdev
+    Then it succeeds
+    Given an IOAS as $other
+    And a mock device with flags MOCK_FLAGS_DEVICE_PASID | MOCK_FLAGS_DEVICE_NO_DIRTY attached to $other as $nd
+    When I attach PASID 100 of $nd to $hwpt
+    Then it fails with EINVAL
+    When I destroy $nd
+    Then it succeeds
+    When I destroy $hwpt
+    Then it succeeds
