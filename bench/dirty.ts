@@ -9,7 +9,7 @@
 // engine's own dirty structure and sets their bits in a bitmap. The read
 // must stay proportional to the range and the dirty count: ns per page
 // must not grow with N, and the ratio to the floor must stay flat. Each time
-// is the best of 9 rounds.
+// is the best of 9 rounds, each after a full collection.
 // Run: npm run bench:dirty [-- LOG2SIZES...]
 import { loadSpec } from '../spec/loader/load.ts';
 import { constant } from '../spec/loader/constants.ts';
@@ -114,8 +114,14 @@ function floor(s: ReturnType<typeof setup>, reps: number): number {
   }));
 }
 
-/** ns per call of reps calls of fn. */
+/**
+ * ns per call of reps calls of fn, after a full collection: the heap holds a
+ * pin per mapped page, and a major collection inside a timed call would
+ * dwarf it (run with --expose-gc --single-threaded-gc, so that none of the
+ * collection's work is left to run during the call).
+ */
 function timed(reps: number, fn: () => void): number {
+  globalThis.gc?.();
   const t0 = process.hrtime.bigint();
   for (let r = 0; r < reps; r++) fn();
   return Number(process.hrtime.bigint() - t0) / reps;
@@ -130,7 +136,8 @@ for (const lg of logs.length ? logs : [10, 12, 14, 16, 18, 20]) {
   const setupMs = performance.now() - t0;
   const reps = Math.max(1, Math.round(2 ** 16 / n));
   const reads: number[] = [], peeks: number[] = [], floors: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
+  // One round not counted: the first calls at a size run cold.
+  for (let r = -1; r < ROUNDS; r++) {
     s.mark();
     floors.push(floor(s, reps));
     s.clear();
@@ -140,6 +147,7 @@ for (const lg of logs.length ? logs : [10, 12, 14, 16, 18, 20]) {
     reads.push(timed(1, s.read));
     s.check();
     if (process.env.DIRTY_BENCH_VERBOSE) console.error(`floor ${floors.at(-1)} peek ${peeks.at(-1)} read ${reads.at(-1)} ns`);
+    if (r < 0) { reads.length = 0; peeks.length = 0; floors.length = 0; }
   }
   s.p.exit();
   const ns = best(reads), pk = best(peeks), f = best(floors);
