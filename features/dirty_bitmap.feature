@@ -257,3 +257,41 @@ Feature: Reading the dirty bitmap of a paging HWPT
     When I read the dirty bits of 4096 bytes at IOVA MOCK_APERTURE_START of $hwpt in 2048-byte pages into $bits
     Then it succeeds
     And of the 8 bits at $bits exactly "none" are set
+
+  @GENERIC.SIZE.ZERO_TAIL @GENERIC.SIZE.NONZERO_TAIL @GENERIC.SIZE.BELOW_MIN
+  Scenario Outline: The size rules with a real read: <what>
+    Given 16384 bytes of user memory as $buf
+    And 16384 bytes of $buf mapped at IOVA MOCK_APERTURE_START in $ioas
+    And a HWPT with dirty tracking for $dev on $ioas as $hwpt
+    And dirty tracking is on for $hwpt
+    And the 2048-byte pages "4" of 16384 bytes at IOVA MOCK_APERTURE_START of $hwpt are dirty
+    When I call IOMMU_HWPT_GET_DIRTY_BITMAP <shape> with:
+      | field     | value               |
+      | hwpt_id   | $hwpt               |
+      | iova      | MOCK_APERTURE_START |
+      | length    | 16384               |
+      | page_size | 4096                |
+      | data      | $bits               |
+    Then it <outcome>
+    And of the 8 bits at $bits exactly "<bits>" are set
+
+    Examples:
+      | what                          | shape                                  | outcome           | bits |
+      | 16 zero bytes past the struct | extended by 16 zero bytes              | succeeds          | 2    |
+      | a non-zero byte past it       | extended by 8 bytes, the last one non-zero, | fails with E2BIG | none |
+      | one byte short of data        | cut to 47 bytes                        | fails with EINVAL | none |
+
+  @GENERIC.SIZE.ZERO_TAIL @GENERIC.SIZE.NONZERO_TAIL @GENERIC.SIZE.BELOW_MIN
+  Scenario Outline: The size rules with a real switch of tracking: <what>
+    Given a HWPT with dirty tracking for $dev on $ioas as $hwpt
+    When I call IOMMU_HWPT_SET_DIRTY_TRACKING <shape> with:
+      | field   | value                            |
+      | flags   | IOMMU_HWPT_DIRTY_TRACKING_ENABLE |
+      | hwpt_id | $hwpt                            |
+    Then it <outcome>
+
+    Examples:
+      | what                          | shape                                      | outcome           |
+      | 16 zero bytes past the struct | extended by 16 zero bytes                  | succeeds          |
+      | a non-zero byte past it       | extended by 8 bytes, the last one non-zero, | fails with E2BIG  |
+      | one byte short of __reserved  | cut to 15 bytes                            | fails with EINVAL |
