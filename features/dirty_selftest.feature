@@ -130,7 +130,7 @@ Feature: The dirty tracking checks of the kernel selftest (iommufd_dirty_trackin
     When I destroy $nd
     Then it succeeds
 
-  @DIRTY.SET.TOGGLE @DIRTY.ATTACH.NO_DIRTY_DEVICE
+  @DIRTY.SET.TOGGLE @DIRTY.ATTACH.NO_DIRTY_DEVICE @PASID.ATTACH.COMPAT_HWPT
   Scenario: pasid_set_dirty_tracking
     Given a paging HWPT for $dev_idev on $ioas with flags IOMMU_HWPT_ALLOC_PASID | IOMMU_HWPT_ALLOC_DIRTY_TRACKING as $hwpt
     And a mock device with flags MOCK_FLAGS_DEVICE_PASID attached to $hwpt as $pdev
