@@ -135,7 +135,7 @@ Feature: Turning dirty tracking of a paging HWPT on and off
     When I allocate a HWPT with dirty tracking for $nd on $other
     Then it fails with EOPNOTSUPP
 
-  @DIRTY.ATTACH.NO_DIRTY_DEVICE
+  @DIRTY.ATTACH.NO_DIRTY_DEVICE @DEVICE.NO_DIRTY.DIRTY_HWPT
   Scenario: A device whose IOMMU cannot track is not attached to a HWPT with dirty tracking
     Given a HWPT with dirty tracking for $dev on $ioas as $hwpt
     When I attach a mock device to $hwpt
