@@ -31,9 +31,17 @@ Feature: Devices and their attachment to page tables
     Then it succeeds
 
     Examples:
+      | flags                      |
+      | 0                          |
+      | MOCK_FLAGS_DEVICE_NO_DIRTY |
+
+  @DEVICE.BIND.PASID_FLAG
+  Scenario Outline: The mock device flags <flags> make a PASID-capable device
+    When I attach a mock device with flags <flags> to $ioas
+    Then it succeeds
+
+    Examples:
       | flags                                                  |
-      | 0                                                      |
-      | MOCK_FLAGS_DEVICE_NO_DIRTY                             |
       | MOCK_FLAGS_DEVICE_PASID                                |
       | MOCK_FLAGS_DEVICE_NO_DIRTY \| MOCK_FLAGS_DEVICE_PASID  |
 
@@ -243,3 +251,71 @@ Feature: Devices and their attachment to page tables
     Then it fails with ENOENT
     When I check that cache entry 0 of 99 is IOMMU_TEST_DEV_CACHE_DEFAULT
     Then it fails with ENOENT
+
+  @DEVICE.ATTACH.RANGES
+  Scenario: With a device attached, a reserved range outside the aperture changes nothing
+    Given a mock device attached to $ioas as $dev
+    And 0x1000 bytes at IOVA 0x1000 reserved in $ioas
+    When I ask for the IOVA ranges of $ioas with room for 1 range
+    Then it succeeds
+    And num_iovas is 1
+    And the ranges written are:
+      | start               | last               |
+      | MOCK_APERTURE_START | MOCK_APERTURE_LAST |
+    When I ask for the IOVA ranges of $ioas with room for 0 ranges
+    Then it fails with EMSGSIZE
+    And num_iovas is 1
+
+  @DEVICE.DESTROY.SELFTEST
+  Scenario: A device goes while an access still pins pages of its IOAS
+    Given 0x4000 bytes of user memory as $buf
+    And 0x4000 bytes of $buf mapped at IOVA MOCK_APERTURE_START in $ioas
+    When I call IOMMU_TEST_CMD with:
+      | field               | value                                    |
+      | op                  | IOMMU_TEST_OP_CREATE_ACCESS              |
+      | id                  | $ioas                                    |
+      | create_access.flags | MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES |
+    Then it succeeds
+    And I remember create_access.out_access_fd as $access
+    Given a mock device attached to $ioas as $dev
+    When I call IOMMU_TEST_CMD with:
+      | field               | value                        |
+      | op                  | IOMMU_TEST_OP_ACCESS_PAGES   |
+      | id                  | $access                      |
+      | access_pages.iova   | MOCK_APERTURE_START + 0x1000 |
+      | access_pages.length | 0x1000                       |
+    Then it succeeds
+    And I remember access_pages.out_access_pages_id as $pages
+    And VmPin of this process is 16 kB
+    When I destroy $dev
+    Then it succeeds
+    And VmPin of this process is 4 kB
+    When I call IOMMU_TEST_CMD with:
+      | field                                | value                              |
+      | op                                   | IOMMU_TEST_OP_DESTROY_ACCESS_PAGES |
+      | id                                   | $access                            |
+      | destroy_access_pages.access_pages_id | $pages                             |
+    Then it succeeds
+    And VmPin of this process is 0 kB
+
+  @DEVICE.ALLOC.IN_APERTURE
+  Scenario: With a device attached, automatic placement stays inside the aperture
+    Given a mock device attached to $ioas as $dev
+    # The placement keeps the alignment of the user address too: make it at least the length's.
+    And 0x4000 bytes of user memory aligned to 0x4000 as $buf
+    When I map 0x1000 bytes of $buf into $ioas
+    Then it succeeds
+    And iova is MOCK_APERTURE_START
+    When I map 0x2000 bytes of $buf into $ioas
+    Then it succeeds
+    And iova is MOCK_APERTURE_START + 0x2000
+    When I map 0x3000 bytes of $buf into $ioas
+    Then it succeeds
+    And iova is MOCK_APERTURE_START + 0x4000
+    When I allow these IOVA ranges in $ioas:
+      | start                          | last                            |
+      | MOCK_APERTURE_START + 0x100000 | MOCK_APERTURE_START + 0x1fffff  |
+    Then it succeeds
+    When I map 0x1000 bytes of $buf into $ioas
+    Then it succeeds
+    And iova is MOCK_APERTURE_START + 0x100000

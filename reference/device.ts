@@ -1,6 +1,6 @@
-// Device objects (IOMMUFD_OBJ_DEVICE) of the selftest's mock devices. A mock device is alone in its
-// iommu group, so the group's per-PASID attachments (igroup->pasid_attach)
-// are kept on the device. Attaching is device_attach.ts.
+// Device objects (IOMMUFD_OBJ_DEVICE) of the selftest's mock devices. A mock
+// device is alone in its iommu group, so the group's per-PASID attachments
+// (igroup->pasid_attach) are kept on the device. Attaching is device_attach.ts.
 import { constantNum } from '../spec/loader/constants.ts';
 import { EINVAL, ENOMEM } from './errno.ts';
 import type { HwptPagingObject } from './hw_pagetable.ts';

@@ -35,9 +35,16 @@ export class SelftestObject extends IommufdObject {
   constructor(readonly ctx: IommufdCtx) { super(); }
   override describe(): string { return `idev=${this.idev?.id ?? 0}`; }
 
-  // iommufd_selftest_destroy: only the device's own attachment is undone; PASIDs are the caller's to detach.
+  /**
+   * iommufd_selftest_destroy detaches the device and unbinds it. The kernel
+   * detaches only IOMMU_NO_PASID: a PASID still attached makes the unbind
+   * WARN and leaves the device, its HWPTs and their pins behind for good (a
+   * selftest-driver bug no scenario asserts). The engine detaches the PASIDs
+   * too, so that a scenario stopped early still closes clean.
+   */
   override destroy(): void {
     if (!this.idev) return;
+    for (const pasid of [...this.idev.attached.keys()]) if (pasid !== NO_PASID) deviceDetach(this.ctx, this.idev, pasid);
     deviceDetach(this.ctx, this.idev, NO_PASID);
     unbind(this.ctx, this.idev);
     this.idev = undefined;

@@ -1,6 +1,7 @@
 // The self-test's mock devices and in-kernel accesses (IOMMU_TEST_CMD): what
 // makes an IOAS pin its pages, narrow its ranges, or read and write through IOVA.
-import { Given, When } from '@cucumber/cucumber';
+import assert from 'node:assert/strict';
+import { Given, Then, When } from '@cucumber/cucumber';
 import { callFields, expectOk, outValue } from './support/struct-call.ts';
 import type { IommufdWorld } from './support/world.ts';
 
@@ -61,4 +62,32 @@ When('I read {value} bytes at IOVA {value} through {var} into {value}', async fu
 
 When('I write {value} bytes of {value} at IOVA {value} through {var}', async function (this: IommufdWorld, length: string, buf: string, iova: string, access: string) {
   await accessRw(this, access, iova, length, buf, 'MOCK_ACCESS_RW_WRITE');
+});
+
+// The mock driver's own checks: what its page table maps, and how often a page is pinned.
+async function checkMap(w: IommufdWorld, hwpt: string, length: string, iova: string, buf: string): Promise<number> {
+  const r = await callFields(w, 'IOMMU_TEST_CMD', {
+    op: w.value('IOMMU_TEST_OP_MD_CHECK_MAP'), id: w.value(hwpt),
+    'check_map.iova': w.value(iova), 'check_map.length': w.value(length), 'check_map.uptr': w.value(buf),
+  });
+  return r.errno;
+}
+
+When('I check that the mock domain {value} maps {value} bytes at IOVA {value} to {value}',
+  async function (this: IommufdWorld, hwpt: string, length: string, iova: string, buf: string) {
+    await checkMap(this, hwpt, length, iova, buf);
+  });
+
+Then('the mock domain {value} maps {value} bytes at IOVA {value} to {value}',
+  async function (this: IommufdWorld, hwpt: string, length: string, iova: string, buf: string) {
+    const errno = await checkMap(this, hwpt, length, iova, buf);
+    assert.equal(errno, 0, `${hwpt} does not map ${length} bytes at ${iova} to ${buf} (${this.errnoName(errno)})`);
+  });
+
+Then('the {value} bytes at {value} are pinned {int} time(s)', async function (this: IommufdWorld, length: string, buf: string, refs: number) {
+  const r = await callFields(this, 'IOMMU_TEST_CMD', {
+    op: this.value('IOMMU_TEST_OP_MD_CHECK_REFS'),
+    'check_refs.length': this.value(length), 'check_refs.uptr': this.value(buf), 'check_refs.refs': BigInt(refs),
+  });
+  assert.equal(r.errno, 0, `the pages at ${buf} are not pinned ${refs} time(s) (${this.errnoName(r.errno)})`);
 });

@@ -131,8 +131,11 @@ export async function sweep(opts: { paths: string[]; tags?: string; log?: (line:
     presetBackend(Promise.resolve(backend as Backend));
     await runWithCucumber({ paths: opts.paths, tags: opts.tags, backend: 'reference', onMessage, quiet: true });
     if (n === 0) {
-      result.scenarios = collector.records.length;
-      result.notPassing = collector.records.filter((r) => r.status !== 'passed').map((r) => `${r.location} ${r.name}`);
+      // A scenario the engine skips (it needs an ioctl not modelled yet) has nothing to sweep.
+      const skipped = collector.records.filter((r) => r.status === 'skipped');
+      for (const r of skipped) done.add(r.location);
+      result.scenarios = collector.records.length - skipped.length;
+      result.notPassing = collector.records.filter((r) => r.status !== 'passed' && r.status !== 'skipped').map((r) => `${r.location} ${r.name}`);
       if (result.notPassing.length) return result;
       continue;
     }
@@ -141,7 +144,7 @@ export async function sweep(opts: { paths: string[]; tags?: string; log?: (line:
     opts.log?.(`n=${n}: ${fired} scenario(s) reached the injected failure, ${done.size} of ${result.scenarios} done`);
     const undone = collector.records.filter((r) => newlyDone.has(r.location) && r.status !== 'passed');
     result.notPassing.push(...undone.map((r) => `${r.location} ${r.name} (without injection at n=${n})`));
-    if (done.size >= result.scenarios) break;
+    if (done.size >= collector.records.length) break;
   }
   result.notAtomic = backend.notAtomic;
   return result;
