@@ -252,6 +252,8 @@ Feature: IOMMU_HWPT_ALLOC makes hardware page tables for a device
   Scenario: PASID-capable paging and nested HWPTs
     When I allocate a HWPT for $idev on $ioas with flags IOMMU_HWPT_ALLOC_PASID
     Then it succeeds
+    When I allocate a HWPT for $idev on $ioas with flags IOMMU_HWPT_ALLOC_PASID | IOMMU_HWPT_ALLOC_DIRTY_TRACKING
+    Then it succeeds
     Given a paging HWPT for $idev on $ioas with flags IOMMU_HWPT_ALLOC_PASID | IOMMU_HWPT_ALLOC_NEST_PARENT as $parent
     When I call IOMMU_HWPT_ALLOC with:
       | field     | value                    |
@@ -392,7 +394,7 @@ Feature: IOMMU_HWPT_ALLOC makes hardware page tables for a device
       | 2          |
       | 0xffffffff |
 
-  @HWPT_ALLOC.DATA.SHORTER
+  @HWPT_ALLOC.DATA.SHORTER @HWPT_ALLOC.PAGING.DRIVER_DATA
   Scenario: Driver data shorter than the struct reads its missing fields as zero
     Given an IOAS as $other
     And user memory holding an iommu_hwpt_selftest as $huge:
@@ -410,3 +412,27 @@ Feature: IOMMU_HWPT_ALLOC makes hardware page tables for a device
       | start               | last               |
       | MOCK_APERTURE_START | MOCK_APERTURE_LAST |
     And out_iova_alignment is MOCK_PAGE_SIZE
+
+  @HWPT_ALLOC.PAGING.APERTURE
+  Scenario: A paging HWPT cannot be made over an IOAS with an area outside its aperture
+    Given an IOAS as $other
+    And 4096 bytes of user memory as $buf
+    And 4096 bytes of $buf mapped at IOVA 0x1000 in $other
+    When I allocate a HWPT for $idev on $other with flags 0
+    Then it fails with EADDRINUSE
+    When I destroy $other
+    Then it succeeds
+
+  @HWPT_ALLOC.RESPOND_FAULT
+  Scenario: A reply that cannot be written back undoes the allocation
+    Given user memory holding an iommu_hwpt_alloc as $cmd:
+      | field  | value |
+      | size   | 48    |
+      | dev_id | $idev |
+      | pt_id  | $ioas |
+    And the user memory at $cmd is made read-only
+    When I call IOMMU_HWPT_ALLOC with the argument pointer $cmd
+    Then it fails with EFAULT
+    When I allocate a HWPT for $idev on $ioas with flags 0
+    Then it succeeds
+    And out_hwpt_id is $dev_hwpt + 1

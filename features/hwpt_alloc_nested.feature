@@ -196,3 +196,19 @@ Feature: IOMMU_HWPT_ALLOC makes nested HWPTs over a nesting parent
       | id         |
       | 0xffffffff |
       | $parent    |
+
+  @HWPT_ALLOC.DEV_ID.NOT_A_DEVICE
+  Scenario Outline: A nested HWPT needs a device too: dev_id <id>
+    When I call IOMMU_HWPT_ALLOC with:
+      | field     | value                    |
+      | dev_id    | <id>                     |
+      | pt_id     | $parent                  |
+      | data_type | IOMMU_HWPT_DATA_SELFTEST |
+      | data_len  | 4                        |
+      | data_uptr | $data                    |
+    Then it fails with ENOENT
+
+    Examples:
+      | id      |
+      | 0       |
+      | $parent |

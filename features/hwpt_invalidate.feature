@@ -413,3 +413,21 @@ Feature: IOMMU_HWPT_INVALIDATE flushes the caches of a nested HWPT
       | the nesting parent  | $parent   |
       | an automatic domain | $dev_hwpt |
       | the IOAS            | $ioas     |
+
+  @HWPT_INVALIDATE.RESPOND_FAULT
+  Scenario: A reply that cannot be written back fails the call, but the entries stay handled
+    Given user memory holding these iommu_hwpt_invalidate_selftest entries as $reqs:
+      | flags | iotlb_id |
+      | 0     | 1        |
+    And user memory holding an iommu_hwpt_invalidate as $cmd:
+      | field     | value                               |
+      | size      | 32                                  |
+      | hwpt_id   | $nested                             |
+      | data_uptr | $reqs                               |
+      | data_type | IOMMU_HWPT_INVALIDATE_DATA_SELFTEST |
+      | entry_len | 8                                   |
+      | entry_num | 1                                   |
+    And the user memory at $cmd is made read-only
+    When I call IOMMU_HWPT_INVALIDATE with the argument pointer $cmd
+    Then it fails with EFAULT
+    And the IOTLB entries of $nested are IOMMU_TEST_IOTLB_DEFAULT, 0, IOMMU_TEST_IOTLB_DEFAULT and IOMMU_TEST_IOTLB_DEFAULT

@@ -35,8 +35,8 @@ function sizes(struct: string): { size: number; minLen: number } {
 }
 const HWPT_SELFTEST = sizes('iommu_hwpt_selftest');
 const SEL = fieldsOf('iommu_hwpt_selftest');
-/** Both fields of the invalidation entry were there from the start. */
-const INV_SELFTEST = { size: spec.structs.get('iommu_hwpt_invalidate_selftest')!.size };
+/** The invalidation entry's first version already had both its fields (min_last is iotlb_id). */
+const INV_SIZE = spec.structs.get('iommu_hwpt_invalidate_selftest')!.size;
 const INV = fieldsOf('iommu_hwpt_invalidate_selftest');
 
 /** A copied-in struct iommu_hwpt_selftest: zero when the caller gave no data. */
@@ -74,10 +74,10 @@ export function mockAllocNested(ctx: IommufdCtx, task: Task, flags: number, data
 export function mockCacheInvalidateUser(task: Task, hwpt: HwptNestedObject, array: UserDataArray): number {
   let done = 0, rc = 0;
   if (array.type !== INVALIDATE_SELFTEST) rc = -EINVAL;
-  const buf = new Uint8Array(INV_SELFTEST.size);
+  const buf = new Uint8Array(INV_SIZE);
   const dv = new DataView(buf.buffer);
   for (let i = 0; !rc && i < array.entryNum; i++) {
-    rc = copyUserDataEntry(task, buf, array, INVALIDATE_SELFTEST, i, INV_SELFTEST.size);
+    rc = copyUserDataEntry(task, buf, array, INVALIDATE_SELFTEST, i, INV_SIZE);
     if (rc) break;
     const flags = dv.getUint32(INV.flags!, true), id = dv.getUint32(INV.iotlb_id!, true);
     if (flags & ~INVALIDATE_ALL) rc = -EOPNOTSUPP;

@@ -142,3 +142,10 @@ When('I call {ioctl} extended by {int} bytes, the last one non-zero, with:', asy
 Then('{var} equals {value}', function (this: IommufdWorld, name: string, expr: string) {
   assert.equal(this.value(name), this.value(expr), `${name} is ${this.value(name)}, expected ${expr}`);
 });
+
+// Memory the kernel can read but not write: a reply copied back there faults.
+Given('the user memory at {var} is made read-only', async function (this: IommufdWorld, name: string) {
+  const page = this.value(name) & ~4095n;
+  const r = await this.backend.mprotect(page, 4096n, PROT_READ);
+  assert.equal(r.errno, 0, `mprotect failed with ${this.errnoName(r.errno)}`);
+});

@@ -5,7 +5,7 @@ import { PROJECT_ROOT } from '../../spec/loader/root.ts';
 import { sweep } from '../failnth/sweep.ts';
 
 /** The features of the IO address space, swept when no feature is named. */
-export const IOAS_FEATURES = ['ioas_*.feature', 'vfio_compat*.feature', 'option.feature', 'objects.feature', 'device*.feature', 'pasid*.feature', 'dirty*.feature'];
+export const IOAS_FEATURES = ['ioas_*.feature', 'vfio_compat*.feature', 'option.feature', 'objects.feature', 'hwpt_*.feature', 'device*.feature', 'pasid*.feature', 'dirty*.feature'];
 
 export async function failnthCommand(paths: string[], tags?: string): Promise<number> {
   const started = performance.now();
