@@ -6,6 +6,7 @@ import { constant, constantNum } from '../spec/loader/constants.ts';
 import type { IoptDomain } from './io_pagetable.ts';
 import type { IoasObject } from './ioas.ts';
 import type { IommufdCtx } from './context.ts';
+import { MockDirty } from './mock_dirty.ts';
 import { IommufdObject } from './object.ts';
 import { PAGE_SIZE } from './usermem.ts';
 
@@ -19,12 +20,15 @@ export class MockDomain implements IoptDomain {
   readonly pageSize: number;
   readonly apertureStart: bigint;
   readonly apertureEnd: bigint;
+  /** Whether tracking is on and which IOPTEs are dirty (mock_dirty.ts). */
+  readonly dirty = new MockDirty();
   constructor(readonly pagetableType = 0) {
     const huge = pagetableType === IOPT_HUGE;
     this.pageSize = huge ? PAGE_SIZE : Number(C('MOCK_PAGE_SIZE'));
     this.apertureStart = huge ? 0n : C('MOCK_APERTURE_START');
     this.apertureEnd = huge ? HUGE_APERTURE_END : C('MOCK_APERTURE_LAST');
   }
+  unmapped(first: bigint, last: bigint): void { this.dirty.forget(first, last); }
 }
 
 /** What both kinds of HWPT share (struct iommufd_hw_pagetable). */
@@ -66,7 +70,7 @@ export class HwptPagingObject extends IommufdObject implements HwptCommon {
 
   override describe(): string {
     return `ioas=${this.ioas.id} auto=${this.autoDomain} linked=${this.linked} nest_parent=${this.nestParent} ` +
-      `dirty=${this.dirtyTracking} pagetable=${this.domain.pagetableType} ${commonText(this)}`;
+      `dirty=${this.dirtyTracking} pagetable=${this.domain.pagetableType} ${commonText(this)} ${this.domain.dirty.describe()}`;
   }
 
   override destroy(): void {

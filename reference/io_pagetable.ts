@@ -26,6 +26,8 @@ export interface IoptDomain {
   readonly pageSize: number;
   readonly apertureStart: bigint;
   readonly apertureEnd: bigint;
+  /** The IOVAs [first, last] left the domain (its IOPTEs there are gone). */
+  unmapped?(first: bigint, last: bigint): void;
 }
 
 /** What the page table needs of an iommufd_access. */
@@ -340,6 +342,7 @@ export class IoPageTable {
 
   private destroyArea(id: number): void {
     const pages = this.aPages[id]!;
+    for (const d of this.domains) d.unmapped?.(this.areas.start(id), this.areas.last(id));
     this.unfillArea(id, pages);
     this.removeArea(id);
     pages.kref--;

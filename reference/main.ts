@@ -15,6 +15,7 @@ import { handlers as processHandlers } from './ioas_process.ts';
 import { handlers as optionHandlers } from './option.ts';
 import { handlers as hwptAllocHandlers } from './hwpt_alloc.ts';
 import { handlers as hwptInvalidateHandlers } from './hwpt_invalidate.ts';
+import { handlers as dirtyHandlers } from './dirty.ts';
 import { handlers as testHandlers } from './selftest.ts';
 import { handlers as hwInfoHandlers } from './hw_info.ts';
 import { handlers as noiommuHandlers } from './noiommu.ts';
@@ -30,7 +31,7 @@ interface IoctlOp { def: IoctlDef; request: number; size: number; minSize: numbe
 
 const HANDLERS: Record<string, Handler> = {
   ...objectHandlers, ...ioasHandlers, ...rangesHandlers, ...processHandlers, ...optionHandlers, ...hwptAllocHandlers, ...hwptInvalidateHandlers, ...testHandlers, ...vfioIoasHandlers,
-  ...hwInfoHandlers, ...noiommuHandlers,
+  ...hwInfoHandlers, ...noiommuHandlers, ...dirtyHandlers,
 };
 
 /** iommufd_ioctl_ops[]: indexed by _IOC_NR - IOMMUFD_CMD_BASE, holes left empty. */

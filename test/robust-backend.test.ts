@@ -145,7 +145,7 @@ test('a scenario tagged with an unknown rule id is errored, naming file:line and
 test('a missing --expectations file is one line and exit 2, before any scenario', () => {
   const { status, stdout, stderr, report } = run(['--expectations', '/nonexistent/expectations.json', objects]);
   assert.equal(status, 2);
-  assert.equal(stderr.trim(), '--expectations /nonexistent/expectations.json: no such file');
+  assert.equal(stderr.trim(), 'iommufd-conform run: --expectations /nonexistent/expectations.json: no such file');
   assert.equal(stdout, '');
   assert.equal(report, undefined);
 });
