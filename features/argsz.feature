@@ -249,8 +249,6 @@ Feature: Every ioctl follows the argument rules of its convention
 
     Examples:
       | request    |
-      | 0x3b96     |
-      | 0x3b9f     |
       | 0x5880     |
       | 0x40083b80 |
 

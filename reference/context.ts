@@ -1,6 +1,7 @@
 // The state of one open iommufd (struct iommufd_ctx): its objects and
 // options. Object files name this type; the dispatch table (main.ts) imports
 // the object files, so the type lives here, below both, with no circle.
+import { TEST_KERNEL, type KernelConfig } from './config.ts';
 import { FailNth } from './fail.ts';
 import type { IoasObject } from './ioas.ts';
 import { ObjectTable } from './object.ts';
@@ -24,8 +25,8 @@ export class IommufdCtx {
   accountMode: AccountMode;
   vfioIoas?: IoasObject;
 
-  /** fail and pins belong to the engine (the opening process and its children), not to the file. */
-  constructor(readonly fail: FailNth, readonly pins: PinLedger, vfioContainer = false) {
+  /** fail, pins and config belong to the engine (the opening process and its children), not to the file. */
+  constructor(readonly fail: FailNth, readonly pins: PinLedger, vfioContainer = false, readonly config: KernelConfig = TEST_KERNEL) {
     this.objects = new ObjectTable(fail);
     // /dev/vfio/vfio defaults to the accounting VFIO itself uses.
     this.accountMode = vfioContainer ? AccountMode.MM : AccountMode.USER;

@@ -34,18 +34,26 @@ const HANDLERS: Record<string, Handler> = {
   ...hwInfoHandlers, ...noiommuHandlers, ...dirtyHandlers,
 };
 
-/** iommufd_ioctl_ops[]: indexed by _IOC_NR - IOMMUFD_CMD_BASE, holes left empty. */
-const OPS: (IoctlOp | undefined)[] = (() => {
+/**
+ * iommufd_ioctl_ops[]: indexed by _IOC_NR - IOMMUFD_CMD_BASE, holes left
+ * empty. The table ends at its highest ioctl, so a kernel without
+ * CONFIG_IOMMUFD_TEST (no IOMMU_TEST_CMD) has a shorter one: the numbers past
+ * its last ioctl go to the VFIO compatibility path instead of reading a size.
+ */
+function buildOps(iommufdTest: boolean): (IoctlOp | undefined)[] {
   const ops: (IoctlOp | undefined)[] = [];
   for (const def of loadSpec().ioctls.values()) {
     if (def.convention !== 'size' || def.type.charCodeAt(0) !== IOMMUFD_TYPE || !def.struct) continue;
+    if (def.requires === 'IOMMUFD_TEST' && !iommufdTest) continue;
     ops[def.nr - IOMMUFD_CMD_BASE] = {
       def, request: def.request, size: def.struct.size, minSize: def.minSize,
       execute: HANDLERS[def.name] ?? notImplemented,
     };
   }
   return Array.from(ops);
-})();
+}
+const OPS = buildOps(true);
+const OPS_WITHOUT_TEST = buildOps(false);
 
 /** Ioctls whose handler is not written yet (they still follow the generic rules). */
 export const UNIMPLEMENTED = [
@@ -55,11 +63,12 @@ export const UNIMPLEMENTED = [
 
 /** iommufd_fops_ioctl on behalf of task: returns the non-negative result or -errno. */
 export function iommufdIoctl(ctx: IommufdCtx, task: Task, request: number, arg: number, files?: FileTable): number {
+  const ops = ctx.config.iommufdTest ? OPS : OPS_WITHOUT_TEST;
   const index = (request & 0xff) - IOMMUFD_CMD_BASE;
-  if (index < 0 || index >= OPS.length) return vfioIoctl(ctx, task, request, arg);
+  if (index < 0 || index >= ops.length) return vfioIoctl(ctx, task, request, arg);
   const userSize = task.mm.readU32(arg);
   if (userSize < 0) return -EFAULT;
-  const entry = OPS[index];
+  const entry = ops[index];
   // The kernel answers ENOIOCTLCMD, which the VFS turns into ENOTTY.
   if (!entry || entry.request !== request) return -ENOTTY;
   if (userSize < entry.minSize) return -EINVAL;

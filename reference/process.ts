@@ -3,6 +3,7 @@
 // (/dev/iommu, /dev/vfio/vfio) and memfd-like files. This is what a
 // backend's syscalls act on; fork() gives a child sharing every open file.
 import { EBADF, EINVAL, EMFILE, ENOENT, ENOTTY } from './errno.ts';
+import { TEST_KERNEL, type KernelConfig } from './config.ts';
 import { FailNth } from './fail.ts';
 import { IommufdCtx } from './context.ts';
 import { iommufdIoctl } from './main.ts';
@@ -18,8 +19,8 @@ export type File = { refs: number } & (
   | { kind: 'engine'; name: string; owner: object; release(): void });
 
 const DEVICES: Record<string, (p: Process) => IommufdCtx> = {
-  '/dev/iommu': (p) => new IommufdCtx(p.fail, p.pins),
-  '/dev/vfio/vfio': (p) => new IommufdCtx(p.fail, p.pins, true),
+  '/dev/iommu': (p) => new IommufdCtx(p.fail, p.pins, false, p.config),
+  '/dev/vfio/vfio': (p) => new IommufdCtx(p.fail, p.pins, true, p.config),
 };
 
 const MAX_FDS = 1024;
@@ -31,11 +32,11 @@ export class Process {
   private readonly fds = new Map<number, File>();
 
   /** fail and pins are the engine's, shared with forked children: their files are the same iommufd contexts. */
-  constructor(readonly task = new Task(), readonly fail = new FailNth(), readonly pins = new PinLedger()) {}
+  constructor(readonly task = new Task(), readonly fail = new FailNth(), readonly pins = new PinLedger(), readonly config: KernelConfig = TEST_KERNEL) {}
 
   /** fork(): the child refers to the same open files and gets a copy of the task (see Task.fork). */
   fork(): Process {
-    const child = new Process(this.task.fork(), this.fail, this.pins);
+    const child = new Process(this.task.fork(), this.fail, this.pins, this.config);
     for (const [fd, f] of this.fds) {
       f.refs++;
       child.fds.set(fd, f);

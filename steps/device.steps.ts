@@ -13,11 +13,6 @@ async function testOp(w: IommufdWorld, op: string, id: string, fields: Record<st
   return r.errno;
 }
 
-// A backend that does not implement an ioctl yet (the reference engine lists what it models) skips the scenario.
-Given('the backend implements {ioctl}', function (this: IommufdWorld, ioctl: string) {
-  const known = this.backend.info.ioctls;
-  return !known || known.includes(ioctl) ? undefined : 'skipped';
-});
 
 When('I replace the page table of {value} with {value}', async function (this: IommufdWorld, dev: string, pt: string) {
   await testOp(this, 'IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE', dev, { 'mock_domain_replace.pt_id': pt });

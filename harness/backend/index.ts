@@ -15,6 +15,8 @@ export interface BackendOptions { timeoutMs?: number }
 export async function createBackend(name: string, opts: BackendOptions = {}): Promise<Backend> {
   checkBackendName(name);
   if (name === 'reference') return new (await import('./reference.ts')).ReferenceBackend();
+  // The same engine as a kernel built without CONFIG_IOMMUFD_TEST: no IOMMU_TEST_CMD.
+  if (name === 'reference-notest') return new (await import('./reference.ts')).ReferenceBackend({ iommufdTest: false });
   if (name.startsWith('cmd:')) {
     const argv = name.slice(4).trim().split(/\s+/).filter(Boolean);
     return new ProcessBackend({ name: argv.join(' '), timeoutMs: opts.timeoutMs ?? 10_000, connect: () => spawnChannel(argv) });

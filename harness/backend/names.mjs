@@ -13,7 +13,7 @@ export class BackendStartError extends Error {
 
 /** The kernels tools/kernel/build.sh can build; `kernel` alone is the first. */
 export const KERNELS = Object.freeze(['7.3', '6.12']);
-export const BACKENDS = Object.freeze(['reference', 'cmd:<argv...>', 'kernel', ...KERNELS.map((v) => `kernel-${v}`)]);
+export const BACKENDS = Object.freeze(['reference', 'reference-notest', 'cmd:<argv...>', 'kernel', ...KERNELS.map((v) => `kernel-${v}`)]);
 
 /** Levenshtein distance, for suggesting the name a typing mistake meant. */
 function distance(a, b) {
@@ -35,7 +35,7 @@ function unknownName(name) {
 
 /** Checks a backend name without starting anything; throws a BackendStartError that says what is wrong. */
 export function checkBackendName(name) {
-  if (name === 'reference') return;
+  if (name === 'reference' || name === 'reference-notest') return;
   if (name.startsWith('cmd:')) {
     if (!name.slice(4).trim()) throw new BackendStartError('cmd: needs a program to run, e.g. cmd:node bin/iommufd-conform.mjs serve');
     return;

@@ -1,6 +1,7 @@
 // The reference engine as a backend, in-process.
 import { errno, loadSpec } from '../../spec/loader/load.ts';
 import { Process } from '../../reference/process.ts';
+import { TEST_KERNEL, type KernelConfig } from '../../reference/config.ts';
 import { EFAULT, EINVAL, ENOSYS } from '../../reference/errno.ts';
 import { PAGE_SIZE, TASK_SIZE, userAddr as toAddr } from '../../reference/usermem.ts';
 import { UNIMPLEMENTED } from '../../reference/main.ts';
@@ -16,14 +17,16 @@ const ECHILD = errno('ECHILD');
 export class ReferenceBackend implements Backend {
   readonly info: BackendInfo;
   /** The processes alive: the first one, then each forked child above its parent; the last is current. */
-  private procs = [new Process()];
+  private procs: Process[];
   private get proc(): Process { return this.procs.at(-1)!; }
 
-  constructor() {
+  constructor(private readonly config: KernelConfig = TEST_KERNEL) {
     const spec = loadSpec();
+    this.procs = [this.newProcess()];
+    const configured = (n: string) => config.iommufdTest || spec.ioctls.get(n)!.requires !== 'IOMMUFD_TEST';
     this.info = {
-      name: 'reference', version: '0.1.0', kernel: '7.3', available: true, pageSize: PAGE_SIZE,
-      ioctls: [...spec.ioctls.keys()].filter((n) => !UNIMPLEMENTED.includes(n)),
+      name: config.iommufdTest ? 'reference' : 'reference-notest', version: '0.1.0', kernel: '7.3', available: true, pageSize: PAGE_SIZE,
+      ioctls: [...spec.ioctls.keys()].filter((n) => !UNIMPLEMENTED.includes(n) && configured(n)),
       testOps: [],
       processOps: [...PROCESS_OPS],
     };
@@ -36,7 +39,9 @@ export class ReferenceBackend implements Backend {
   get processes(): readonly Process[] { return this.procs; }
 
   async init(): Promise<void> {}
-  async reset(): Promise<void> { this.exitAll(); this.procs = [new Process()]; }
+  async reset(): Promise<void> { this.exitAll(); this.procs = [this.newProcess()]; }
+
+  private newProcess(): Process { return new Process(undefined, undefined, undefined, this.config); }
 
   /** Every process exits, children first. */
   private exitAll(): void {

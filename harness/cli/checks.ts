@@ -5,6 +5,7 @@ import { dirname, basename, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { UsageError } from './args.ts';
 import { closest } from '../codec/nearest.ts';
+import { BackendStartError, checkBackendName } from '../backend/names.mjs';
 
 // The CommonJS build cucumber itself loads, rather than a second (ESM) copy.
 const parseTagExpression = createRequire(import.meta.url)('@cucumber/tag-expressions').default as (expr: string) => unknown;
@@ -17,16 +18,15 @@ export function positiveMs(option: string, v: string): number {
   return n;
 }
 
-const KERNELS = ['7.3', '6.12'];
-
-/** reference, cmd:<argv...>, kernel or kernel-<version of tools/kernel/build.sh>. */
+/** A backend name that names.mjs (the one list of backends) knows: reference, cmd:<argv...>, kernel, kernel-<version>. */
 export function backendName(v: string): string {
-  if (v === 'reference' || v === 'kernel' || KERNELS.some((k) => v === `kernel-${k}`)) return v;
-  if (v.startsWith('cmd:')) {
-    if (!v.slice(4).trim()) throw new UsageError(`--backend '${v}': cmd: needs a program to run, e.g. 'cmd:node bin/iommufd-conform.mjs serve'`);
-    return v;
+  try {
+    checkBackendName(v);
+  } catch (e) {
+    if (e instanceof BackendStartError) throw new UsageError(`--backend '${v}': ${e.message}`);
+    throw e;
   }
-  throw new UsageError(`--backend '${v}': unknown backend (known: reference, cmd:<argv...>, kernel, ${KERNELS.map((k) => `kernel-${k}`).join(', ')})`);
+  return v;
 }
 
 const FORMATTERS = ['html', 'json', 'junit', 'message', 'pretty', 'progress', 'progress-bar', 'rerun', 'snippets', 'summary', 'usage', 'usage-json'];
