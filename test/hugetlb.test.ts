@@ -3,13 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReferenceBackend } from '../harness/backend/reference.ts';
-import { MAP_HUGETLB, PROT_READ, PROT_WRITE } from '../harness/backend/interface.ts';
+import { MAP_HUGETLB, PROT_READ, PROT_WRITE, type Backend } from '../harness/backend/interface.ts';
 
 const RW = PROT_READ | PROT_WRITE;
 const HUGE = 2n << 20n;
 
 test('a hugetlb mapping starts on a huge page and covers whole ones', async () => {
-  const b = new ReferenceBackend();
+  const b: Backend = new ReferenceBackend();
   await b.init();
   await b.mmap(0x1000n, RW);
   const m = await b.mmap(0x1000n, RW, undefined, undefined, MAP_HUGETLB);
@@ -21,7 +21,7 @@ test('a hugetlb mapping starts on a huge page and covers whole ones', async () =
 });
 
 test('MAP_HUGETLB on a memfd, or another flag, is refused', async () => {
-  const b = new ReferenceBackend();
+  const b: Backend = new ReferenceBackend();
   await b.init();
   const fd = (await b.memfdCreate('f')).ret;
   assert.equal((await b.ftruncate(fd, 0x1000n)).errno, 0);
