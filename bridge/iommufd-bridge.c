@@ -225,7 +225,7 @@ struct buf {
 enum argkind { ARG_BYTES, ARG_ADDR, ARG_VALUE };
 
 struct req {
-	int64_t version, fd, request, length, events, timeout, prot;
+	int64_t version, fd, request, length, events, timeout, prot, flags;
 	uint64_t addr, len, offset, limit;
 	struct buf bytes, str;
 	enum argkind arg;
@@ -253,6 +253,9 @@ struct result {
 
 enum ftype { F_INT, F_U64, F_HEX, F_STR, F_ARG };
 
+/* The most fields a request has (mmap). */
+#define MAX_FIELDS 5
+
 struct field {
 	const char *name;
 	enum ftype type;
@@ -264,7 +267,7 @@ struct field {
 struct cmd {
 	const char *name;
 	void (*run)(const struct req *, struct result *);
-	struct field fields[4];
+	struct field fields[MAX_FIELDS];
 };
 
 static char errmsg[256];
@@ -379,7 +382,7 @@ static bool decode_field(const struct field *f, struct jval *v, struct req *r)
 
 static const struct field *find_field(const struct cmd *c, const char *key, size_t klen)
 {
-	for (const struct field *f = c->fields; f < c->fields + 4 && f->name; f++)
+	for (const struct field *f = c->fields; f < c->fields + MAX_FIELDS && f->name; f++)
 		if (strlen(f->name) == klen && memcmp(f->name, key, klen) == 0)
 			return f;
 	return NULL;
@@ -406,7 +409,7 @@ static bool decode_request(const struct cmd *c, struct jobj *top, struct req *r)
 			return false;
 		seen |= 1u << (f - c->fields);
 	}
-	for (const struct field *f = c->fields; f < c->fields + 4 && f->name; f++) {
+	for (const struct field *f = c->fields; f < c->fields + MAX_FIELDS && f->name; f++) {
 		if (!f->optional && !(seen & 1u << (f - c->fields))) {
 			snprintf(errmsg, sizeof errmsg, "missing field '%s' for %s", f->name, c->name);
 			return false;
@@ -584,22 +587,34 @@ static void cmd_poll(const struct req *r, struct result *o)
 	}
 }
 
+/* The default huge page size of x86-64: a hugetlb mapping covers whole ones. */
+#define HUGE_PAGE_SIZE (2UL << 20)
+
 static void cmd_mmap(const struct req *r, struct result *o)
 {
-	bool anon = r->fd < 0;
+	bool anon = r->fd < 0, huge = r->flags & MAP_HUGETLB;
+	uint64_t len = r->len;
 	void *a;
 	uintptr_t lo, hi;
 
 	if (!anon && guard_fd(r, o))
 		return;
-	a = mmap(NULL, (size_t)r->len, (int)r->prot, anon ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED,
+	if ((r->flags & ~(int64_t)MAP_HUGETLB) || (huge && !anon)) {
+		o->error = "flags may only be MAP_HUGETLB, for anonymous memory";
+		return;
+	}
+	/* The kernel rounds a hugetlb length up; so does the record of it. */
+	if (huge && len && len <= UINT64_MAX - HUGE_PAGE_SIZE)
+		len = (len + HUGE_PAGE_SIZE - 1) & ~(uint64_t)(HUGE_PAGE_SIZE - 1);
+	a = mmap(NULL, (size_t)r->len, (int)r->prot,
+		 anon ? MAP_PRIVATE | MAP_ANONYMOUS | (huge ? MAP_HUGETLB : 0) : MAP_SHARED,
 		 anon ? -1 : (int)r->fd, (off_t)r->offset);
 	if (a == MAP_FAILED) {
 		sys(o, -1);
 		return;
 	}
-	if (!page_span((uintptr_t)a, r->len, &lo, &hi) || !maps_add(lo, hi)) {
-		munmap(a, (size_t)r->len); /* untracked memory would outlive reset */
+	if (!page_span((uintptr_t)a, len, &lo, &hi) || !maps_add(lo, hi)) {
+		munmap(a, (size_t)len); /* untracked memory would outlive reset */
 		fail_with(o, ENOMEM);
 		return;
 	}
@@ -824,7 +839,8 @@ static const struct cmd CMDS[] = {
 	{ "poll", cmd_poll, { FD, { "events", F_INT, OFF(events), 0, 65535, false },
 			      { "timeoutMs", F_INT, OFF(timeout), 0, 60000, false } } },
 	{ "mmap", cmd_mmap, { { "length", F_U64, OFF(len), 0, 0, false }, { "prot", F_INT, OFF(prot), 0, 7, false },
-			      { "fd", F_INT, OFF(fd), -1, 2147483647, true }, { "offset", F_U64, OFF(offset), 0, 0, true } } },
+			      { "fd", F_INT, OFF(fd), -1, 2147483647, true }, { "offset", F_U64, OFF(offset), 0, 0, true },
+			      { "flags", F_INT, OFF(flags), 0, MAP_HUGETLB, true } } },
 	{ "munmap", cmd_munmap, { { "addr", F_U64, OFF(addr), 0, 0, false }, { "length", F_U64, OFF(len), 0, 0, false } } },
 	{ "mprotect", cmd_mprotect, { { "addr", F_U64, OFF(addr), 0, 0, false }, { "length", F_U64, OFF(len), 0, 0, false },
 				      { "prot", F_INT, OFF(prot), 0, 7, false } } },

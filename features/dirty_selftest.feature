@@ -8,7 +8,10 @@ Feature: The dirty tracking checks of the kernel selftest (iommufd_dirty_trackin
   marked IOPTE, and a second read nothing (or, with NO_CLEAR, the same again).
   The bitmap sits at a page boundary, half way into a page, and at an odd
   address. The buffers run from 8 KiB (half a byte of bitmap) to 128 MiB
-  (8 KiB of bitmap).
+  (8 KiB of bitmap). The _huge variants map hugetlb memory into an IOAS of
+  their own with huge pages on, read through the mock's huge page table
+  (MOCK_IOMMUPT_HUGE): every IOPTE there is MOCK_HUGE_PAGE_SIZE, 512 mock
+  pages, and one mark in every other IOPTE reports that IOPTE whole.
 
   Background:
     Given an open iommufd
@@ -99,6 +102,64 @@ Feature: The dirty tracking checks of the kernel selftest (iommufd_dirty_trackin
       | 128M    | 134217728 | 65536 | 8192  | 0      | 0-65535/4     | 0-65535/4, 1-65535/4        | 16384 |
       | 128M    | 134217728 | 65536 | 8192  | 2048   | 0-65535/4     | 0-65535/4, 1-65535/4        | 16384 |
       | 128M    | 134217728 | 65536 | 8192  | 0xff1  | 0-65535/4     | 0-65535/4, 1-65535/4        | 16384 |
+
+  @DIRTY.GET.HUGE_IOPTE @DIRTY.GET.IOPTE_GRANULE @DIRTY.GET.CLEARS @DIRTY.GET.UNALIGNED_BITMAP @DIRTY.TEST.MARK
+  Scenario Outline: get_dirty_bitmap, buffer <variant>, bitmap at +<offset>
+    Given an IOAS as $hioas
+    And a mock device attached to $hioas as $hdev
+    And <buffer> bytes of huge-page user memory as $buf
+    And <buffer> bytes of $buf mapped at IOVA MOCK_APERTURE_START in $hioas
+    And a huge-page HWPT with dirty tracking for $hdev on $hioas as $hwpt
+    And dirty tracking is on for $hwpt
+    And <bytes> + 4096 bytes of user memory as $map
+    When I mark the MOCK_PAGE_SIZE-byte pages "<marked>" of <buffer> bytes at IOVA MOCK_APERTURE_START of $hwpt dirty
+    Then it succeeds
+    And dirty.out_nr_dirty is <nr>
+    When I read the dirty bits of <buffer> bytes at IOVA MOCK_APERTURE_START of $hwpt in MOCK_PAGE_SIZE-byte pages into $map + <offset>
+    Then it succeeds
+    And of the <bits> bits at $map + <offset> exactly "<reported>" are set
+    When I clear the <bytes> bytes at $map + <offset>
+    And I read the dirty bits of <buffer> bytes at IOVA MOCK_APERTURE_START of $hwpt in MOCK_PAGE_SIZE-byte pages into $map + <offset>
+    Then it succeeds
+    And of the <bits> bits at $map + <offset> exactly "none" are set
+
+    Examples:
+      | variant   | buffer    | bits  | bytes | offset | marked       | reported         | nr  |
+      | 64M_huge  | 67108864  | 32768 | 4096  | 0      | 0-32767/1024 | 0-32767/1024*512 | 32  |
+      | 64M_huge  | 67108864  | 32768 | 4096  | 2048   | 0-32767/1024 | 0-32767/1024*512 | 32  |
+      | 64M_huge  | 67108864  | 32768 | 4096  | 0xff1  | 0-32767/1024 | 0-32767/1024*512 | 32  |
+      | 128M_huge | 134217728 | 65536 | 8192  | 0      | 0-65535/1024 | 0-65535/1024*512 | 64  |
+      | 128M_huge | 134217728 | 65536 | 8192  | 2048   | 0-65535/1024 | 0-65535/1024*512 | 64  |
+      | 128M_huge | 134217728 | 65536 | 8192  | 0xff1  | 0-65535/1024 | 0-65535/1024*512 | 64  |
+
+  @DIRTY.GET.HUGE_IOPTE @DIRTY.GET.IOPTE_GRANULE @DIRTY.GET.NO_CLEAR @DIRTY.GET.UNALIGNED_BITMAP @DIRTY.TEST.MARK
+  Scenario Outline: get_dirty_bitmap_no_clear, buffer <variant>, bitmap at +<offset>
+    Given an IOAS as $hioas
+    And a mock device attached to $hioas as $hdev
+    And <buffer> bytes of huge-page user memory as $buf
+    And <buffer> bytes of $buf mapped at IOVA MOCK_APERTURE_START in $hioas
+    And a huge-page HWPT with dirty tracking for $hdev on $hioas as $hwpt
+    And dirty tracking is on for $hwpt
+    And <bytes> + 4096 bytes of user memory as $map
+    When I mark the MOCK_PAGE_SIZE-byte pages "<marked>" of <buffer> bytes at IOVA MOCK_APERTURE_START of $hwpt dirty
+    Then it succeeds
+    And dirty.out_nr_dirty is <nr>
+    When I read the dirty bits of <buffer> bytes at IOVA MOCK_APERTURE_START of $hwpt in MOCK_PAGE_SIZE-byte pages into $map + <offset> without clearing them
+    Then it succeeds
+    And of the <bits> bits at $map + <offset> exactly "<reported>" are set
+    When I clear the <bytes> bytes at $map + <offset>
+    And I read the dirty bits of <buffer> bytes at IOVA MOCK_APERTURE_START of $hwpt in MOCK_PAGE_SIZE-byte pages into $map + <offset> without clearing them
+    Then it succeeds
+    And of the <bits> bits at $map + <offset> exactly "<reported>" are set
+
+    Examples:
+      | variant   | buffer    | bits  | bytes | offset | marked       | reported         | nr  |
+      | 64M_huge  | 67108864  | 32768 | 4096  | 0      | 0-32767/1024 | 0-32767/1024*512 | 32  |
+      | 64M_huge  | 67108864  | 32768 | 4096  | 2048   | 0-32767/1024 | 0-32767/1024*512 | 32  |
+      | 64M_huge  | 67108864  | 32768 | 4096  | 0xff1  | 0-32767/1024 | 0-32767/1024*512 | 32  |
+      | 128M_huge | 134217728 | 65536 | 8192  | 0      | 0-65535/1024 | 0-65535/1024*512 | 64  |
+      | 128M_huge | 134217728 | 65536 | 8192  | 2048   | 0-65535/1024 | 0-65535/1024*512 | 64  |
+      | 128M_huge | 134217728 | 65536 | 8192  | 0xff1  | 0-65535/1024 | 0-65535/1024*512 | 64  |
 
   @DIRTY.SET.TOGGLE
   Scenario: set_dirty_tracking, with a device attached to the HWPT

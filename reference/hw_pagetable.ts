@@ -8,12 +8,24 @@ import type { IoasObject } from './ioas.ts';
 import type { IommufdCtx } from './context.ts';
 import { MockDirty } from './mock_dirty.ts';
 import { IommufdObject } from './object.ts';
-import { PAGE_SIZE } from './usermem.ts';
+import { HUGE_PAGE_SIZE, PAGE_SIZE } from './usermem.ts';
 
 const C = constant;
 const IOPT_HUGE = constantNum('MOCK_IOMMUPT_HUGE');
 /** The mock amdv1 table starts at level 2 with 2 KiB granules and 9 bits per level: 38 bits of IOVA. */
 const HUGE_APERTURE_END = (1n << 38n) - 1n;
+/**
+ * IOPTE sizes, largest first: the huge table's pgsize_bitmap is
+ * MOCK_HUGE_PAGE_SIZE | PAGE_SIZE; the default AMDv1 table has every power of
+ * two from MOCK_PAGE_SIZE on (listed up to HUGE_PAGE_SIZE, the longest
+ * contiguous run the engine's memory has).
+ */
+const HUGE_SIZES = [C('MOCK_HUGE_PAGE_SIZE'), BigInt(PAGE_SIZE)];
+const DEFAULT_SIZES = (() => {
+  const out: bigint[] = [];
+  for (let s = BigInt(HUGE_PAGE_SIZE); s >= C('MOCK_PAGE_SIZE'); s /= 2n) out.push(s);
+  return out;
+})();
 
 /** The mock iommu_domain; the default table has 2 KiB IOPTEs and the mock aperture, the huge one PAGE_SIZE and huge IOPTEs over its whole range. */
 export class MockDomain implements IoptDomain {
@@ -21,9 +33,10 @@ export class MockDomain implements IoptDomain {
   readonly apertureStart: bigint;
   readonly apertureEnd: bigint;
   /** Whether tracking is on and which IOPTEs are dirty (mock_dirty.ts). */
-  readonly dirty = new MockDirty();
+  readonly dirty: MockDirty;
   constructor(readonly pagetableType = 0) {
     const huge = pagetableType === IOPT_HUGE;
+    this.dirty = new MockDirty(huge ? HUGE_SIZES : DEFAULT_SIZES);
     this.pageSize = huge ? PAGE_SIZE : Number(C('MOCK_PAGE_SIZE'));
     this.apertureStart = huge ? 0n : C('MOCK_APERTURE_START');
     this.apertureEnd = huge ? HUGE_APERTURE_END : C('MOCK_APERTURE_LAST');

@@ -8,6 +8,8 @@ import { PROT_READ, PROT_WRITE } from '../spec/loader/constants.ts';
 export { PROT_READ, PROT_WRITE };
 
 export const PAGE_SIZE = 4096;
+/** The default hugetlb page size of x86-64 (MAP_HUGETLB without a size). */
+export const HUGE_PAGE_SIZE = 2 * 1024 * 1024;
 /** Highest user address + 1 on x86-64 with 4-level paging. */
 export const TASK_SIZE = 2 ** 47 - PAGE_SIZE;
 const MMAP_BASE = 2 ** 40;
@@ -15,10 +17,16 @@ const MMAP_BASE = 2 ** 40;
 /** Bumped by every change of a mapping or a file size: it invalidates each address space's page cache. */
 let layoutEpoch = 0;
 
-/** Memory a mapping shows: anonymous memory or a memfd-like file. Pages are allocated on first write. */
+/**
+ * Memory a mapping shows: anonymous memory or a memfd-like file. Pages are
+ * allocated on first write. A hugetlb backing (MAP_HUGETLB) is made of
+ * HUGE_PAGE_SIZE pages, each physically contiguous and aligned, which is
+ * what lets a domain map it with large IOPTEs; two of them are never taken
+ * as contiguous with each other (the kernel's may happen to be).
+ */
 export class Backing {
   readonly pages = new Map<number, Uint8Array>();
-  constructor(public size: number) {}
+  constructor(public size: number, readonly hugetlb = false) {}
 
   page(index: number, create: boolean): Uint8Array | undefined {
     let p = this.pages.get(index);
@@ -28,7 +36,7 @@ export class Backing {
 
   /** A private copy, as fork() gives the child of anonymous memory. */
   clone(): Backing {
-    const b = new Backing(this.size);
+    const b = new Backing(this.size, this.hugetlb);
     for (const [i, p] of this.pages) b.pages.set(i, p.slice());
     return b;
   }
@@ -73,14 +81,19 @@ export class AddressSpace {
     return i < 0 ? undefined : this.vmas[i];
   }
 
-  /** Maps length bytes (rounded up to pages) of a backing; returns the address or -errno. */
-  mmap(length: number, prot: number, backing?: Backing, offset = 0): number {
+  /**
+   * Maps length bytes (rounded up to pages) of a backing, or of fresh
+   * anonymous memory, hugetlb if asked (then address and length are rounded
+   * to HUGE_PAGE_SIZE); returns the address or -errno.
+   */
+  mmap(length: number, prot: number, backing?: Backing, offset = 0, hugetlb = false): number {
     if (!Number.isSafeInteger(length) || length <= 0 || !isPageAligned(offset)) return -EINVAL;
-    const len = Math.ceil(length / PAGE_SIZE) * PAGE_SIZE;
-    if (this.next + len > TASK_SIZE) return -ENOMEM;
-    const start = this.next;
-    this.next += len + PAGE_SIZE; // a guard page between mappings
-    this.insert({ start, end: start + len, prot, backing: backing ?? new Backing(len), offset, anon: !backing });
+    const unit = hugetlb ? HUGE_PAGE_SIZE : PAGE_SIZE;
+    const len = Math.ceil(length / unit) * unit;
+    const start = Math.ceil(this.next / unit) * unit;
+    if (start + len > TASK_SIZE) return -ENOMEM;
+    this.next = start + len + PAGE_SIZE; // a guard page between mappings
+    this.insert({ start, end: start + len, prot, backing: backing ?? new Backing(len, hugetlb), offset, anon: !backing });
     return start;
   }
 

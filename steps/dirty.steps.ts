@@ -7,15 +7,19 @@ import { PROT_READ, PROT_WRITE } from '../harness/backend/interface.ts';
 import { callFields, expectOk, outValue } from './support/struct-call.ts';
 import type { IommufdWorld } from './support/world.ts';
 
-/** Bit numbers of a list such as "0, 3, 8-15, 0-1023/4" (a-b/s: every s-th from a to b) or "none". */
+/**
+ * Bit numbers of a list such as "0, 3, 8-15, 0-1023/4" (a-b/s: every s-th from
+ * a to b), "0-32767/1024*512" (a-b/s*w: the w bits from every s-th on) or "none".
+ */
 function bitList(text: string): number[] {
   if (text.trim() === 'none') return [];
   const out: number[] = [];
   for (const item of text.split(',').map((s) => s.trim())) {
-    const m = /^(\d+)(?:-(\d+)(?:\/(\d+))?)?$/.exec(item);
-    assert.ok(m, `"${item}" is not a bit, a range a-b or a stride a-b/s`);
+    const m = /^(\d+)(?:-(\d+)(?:\/(\d+)(?:\*(\d+))?)?)?$/.exec(item);
+    assert.ok(m, `"${item}" is not a bit, a range a-b, a stride a-b/s or blocks a-b/s*w`);
     const a = Number(m[1]), b = m[2] === undefined ? a : Number(m[2]), s = m[3] === undefined ? 1 : Number(m[3]);
-    for (let i = a; i <= b; i += s) out.push(i);
+    const w = m[4] === undefined ? 1 : Number(m[4]);
+    for (let i = a; i <= b; i += s) for (let j = i; j < i + w; j++) out.push(j);
   }
   return out;
 }

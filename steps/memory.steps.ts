@@ -1,17 +1,22 @@
 // The caller's memory: mappings that pointer fields refer to.
 import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
-import { PROT_READ, PROT_WRITE } from '../harness/backend/interface.ts';
+import { MAP_HUGETLB, PROT_READ, PROT_WRITE } from '../harness/backend/interface.ts';
 import type { IommufdWorld } from './support/world.ts';
 
-async function map(w: IommufdWorld, n: number, prot: number): Promise<bigint> {
-  const r = await w.backend.mmap(BigInt(n), prot);
+async function map(w: IommufdWorld, n: number, prot: number, flags = 0): Promise<bigint> {
+  const r = await w.backend.mmap(BigInt(n), prot, undefined, undefined, flags);
   assert.ok(!r.errno && r.addr !== undefined, `mmap of ${n} bytes failed with ${w.errnoName(r.errno)}`);
   return r.addr;
 }
 
 Given('{value} bytes of user memory as {var}', async function (this: IommufdWorld, n: string, name: string) {
   this.vars.set(name, await map(this, Number(this.value(n)), PROT_READ | PROT_WRITE));
+});
+
+// MAP_HUGETLB: whole 2 MiB pages, each physically contiguous (the kernel under qemu boots with a pool of them).
+Given('{value} bytes of huge-page user memory as {var}', async function (this: IommufdWorld, n: string, name: string) {
+  this.vars.set(name, await map(this, Number(this.value(n)), PROT_READ | PROT_WRITE, MAP_HUGETLB));
 });
 
 // An address aligned to exactly what the scenario needs for IOVA placement: mapped with room to round up.

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { Bridge, sanitizedBridge, skip, validRequest, type Json } from './bridge-session.ts';
 
 const EFAULT = 14, ENOTTY = 25, EBADF = 9, ENOENT = 2;
-const PROT_READ = 1, PROT_WRITE = 2, POLLIN = 1;
+const PROT_READ = 1, PROT_WRITE = 2, POLLIN = 1, MAP_HUGETLB = 0x40000, ENOMEM = 12;
 const FIONREAD = 0x541b; // on a regular file: the bytes left after the file position, as an int
 
 /** The permissions column of /proc/PID/maps for the mapping holding addr. */
@@ -103,6 +103,14 @@ test('a protocol session makes real syscalls', { skip, timeout: 60_000 }, async 
   assert.deepEqual(await call('close', { fd: 1 }), { ret: 0, errno: 0 });
   const anon = await call('mmap', { length: '0x1000', prot: PROT_READ | PROT_WRITE });
   assert.deepEqual(await call('memWrite', { addr: anon.addr, bytes: '01' }), { ret: 1, errno: 0 });
+  // Hugetlb memory: whole 2 MiB pages from a 2 MiB boundary, or ENOMEM where the pool is empty.
+  const huge = await call('mmap', { length: '0x1000', prot: PROT_READ | PROT_WRITE, flags: MAP_HUGETLB });
+  if (huge.errno) assert.deepEqual(huge, { ret: -1, errno: ENOMEM });
+  else {
+    assert.equal(BigInt(huge.addr) % (2n << 20n), 0n);
+    assert.deepEqual(await call('memWrite', { addr: u64(BigInt(huge.addr) + 0x1ff000n), bytes: '01' }), { ret: 1, errno: 0 },
+      'the whole huge page is mapped and the harness may write it');
+  }
 
   // Bad lines: an errored reply each, with seq when it can be read.
   const errored = async (line: string | Buffer, seqWanted: number, message: RegExp) => {
@@ -117,6 +125,8 @@ test('a protocol session makes real syscalls', { skip, timeout: 60_000 }, async 
   await errored('{"seq":44,"cmd":"write","fd":3,"bytes":"ABCD"}', 44, /bytes/);
   await errored('{"seq":45,"cmd":"close","fd":3,"extra":1}', 45, /unknown field 'extra'/);
   await errored('{"seq":4294967296,"cmd":"reset"}', 0, /seq/);
+  await errored(`{"seq":48,"cmd":"mmap","length":"0x1000","prot":3,"fd":${fd},"flags":${MAP_HUGETLB}}`, 48, /anonymous memory/);
+  await errored('{"seq":49,"cmd":"mmap","length":"0x1000","prot":3,"flags":1}', 49, /flags may only be MAP_HUGETLB/);
   await errored('{"seq":46,"cmd":"munmap","addr":"0x0","length":"0xffffffffffff000"}', 46, /did not map/);
   await errored(`{"seq":47,"cmd":"write","fd":3,"bytes":"${'a'.repeat(65 << 20)}"}`, 0, /longer than 64 MiB/);
 
@@ -190,8 +200,8 @@ function someRequest(r: Rng, seq: number, addrs: bigint[]): Json {
     case 'read': return { seq, cmd: 'read', fd: fd(), length: r.int(5000) };
     case 'write': return { seq, cmd: 'write', fd: fd(), bytes: hex(r.bytes(r.int(64))) };
     case 'poll': return { seq, cmd: 'poll', fd: fd(), events: r.int(65536), timeoutMs: r.int(3) };
-    case 'mmap': return r.int(2) ? { seq, cmd: 'mmap', length: len(), prot: r.int(8) }
-      : { seq, cmd: 'mmap', length: len(), prot: r.int(8), fd: fd(), offset: u64(r.pick([0, 0x1000, 1])) };
+    case 'mmap': return r.int(2) ? { seq, cmd: 'mmap', length: len(), prot: r.int(8), ...(r.int(4) ? {} : { flags: MAP_HUGETLB }) }
+      : { seq, cmd: 'mmap', length: len(), prot: r.int(8), fd: fd(), offset: u64(r.pick([0, 0x1000, 1])), ...(r.int(8) ? {} : { flags: MAP_HUGETLB }) };
     case 'munmap': return { seq, cmd: 'munmap', addr: addr(), length: len() };
     case 'mprotect': return { seq, cmd: 'mprotect', addr: addr(), length: len(), prot: r.int(8) };
     case 'memRead': return { seq, cmd: 'memRead', addr: addr(), length: r.int(5000) };
@@ -269,7 +279,7 @@ function unsafe(req: Json): boolean {
  *  ones may be refused (errored) for reasons the schema does not see. */
 const REFUSALS: Record<string, RegExp> = {
   munmap: /did not map for the harness/, mprotect: /did not map for the harness/, memWrite: /did not map for the harness/,
-  open: /NUL byte/, memfdCreate: /NUL byte/,
+  open: /NUL byte/, memfdCreate: /NUL byte/, mmap: /flags may only be MAP_HUGETLB/,
 };
 
 test('random and damaged lines: one schema-valid reply each, no crash, no sanitizer report', { skip, timeout: 120_000 }, async (t) => {

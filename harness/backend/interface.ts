@@ -62,7 +62,7 @@ export class BackendSkipped extends Error {
   override name = 'BackendSkipped';
 }
 
-export { PROT_READ, PROT_WRITE } from '../../spec/loader/constants.ts';
+export { MAP_HUGETLB, PROT_READ, PROT_WRITE } from '../../spec/loader/constants.ts';
 
 export interface Backend {
   readonly info: BackendInfo;
@@ -78,8 +78,9 @@ export interface Backend {
   read(fd: number, length: number): Promise<SysResult & { bytes?: Uint8Array }>;
   write(fd: number, bytes: Uint8Array): Promise<SysResult>;
   poll(fd: number, events: number, timeoutMs: number): Promise<SysResult & { revents?: number }>;
-  /** Anonymous memory when fd is omitted, else a mapping of that file. ret is unused; addr is the address. */
-  mmap(length: bigint, prot: number, fd?: number, offset?: bigint): Promise<SysResult & { addr?: bigint }>;
+  /** Anonymous memory when fd is omitted, else a mapping of that file. ret is unused; addr is the address.
+   *  flags may hold MAP_HUGETLB (anonymous memory only): hugetlb pages, each physically contiguous. */
+  mmap(length: bigint, prot: number, fd?: number, offset?: bigint, flags?: number): Promise<SysResult & { addr?: bigint }>;
   munmap(addr: bigint, length: bigint): Promise<SysResult>;
   mprotect(addr: bigint, length: bigint, prot: number): Promise<SysResult>;
   /** Reads the caller's memory (as the process itself would). */

@@ -223,8 +223,11 @@ export class ProcessBackend implements Backend {
   read(fd: number, length: number) { return this.sys('read', { fd, length }); }
   write(fd: number, bytes: Uint8Array) { return this.sys('write', { fd, bytes: toHex(bytes) }); }
   poll(fd: number, events: number, timeoutMs: number) { return this.sys('poll', { fd, events, timeoutMs }); }
-  mmap(length: bigint, prot: number, fd?: number, offset?: bigint) {
-    return this.sys('mmap', { length: u64(length), prot, ...(fd !== undefined ? { fd } : {}), ...(offset !== undefined ? { offset: u64(offset) } : {}) });
+  mmap(length: bigint, prot: number, fd?: number, offset?: bigint, flags?: number) {
+    return this.sys('mmap', {
+      length: u64(length), prot, ...(fd !== undefined ? { fd } : {}), ...(offset !== undefined ? { offset: u64(offset) } : {}),
+      ...(flags ? { flags } : {}),
+    });
   }
   munmap(addr: bigint, length: bigint) { return this.sys('munmap', { addr: u64(addr), length: u64(length) }); }
   mprotect(addr: bigint, length: bigint, prot: number) { return this.sys('mprotect', { addr: u64(addr), length: u64(length), prot }); }

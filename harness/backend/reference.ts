@@ -70,9 +70,9 @@ export class ReferenceBackend implements Backend {
   async write(_fd: number, _bytes: Uint8Array) { return { ret: -1, errno: ENOSYS }; }
   async poll(_fd: number, _events: number, _timeoutMs: number) { return { ret: -1, errno: ENOSYS }; }
 
-  async mmap(length: bigint, prot: number, fd?: number, offset = 0n) {
+  async mmap(length: bigint, prot: number, fd?: number, offset = 0n, flags = 0) {
     if (length > MAX || offset > MAX) return { ret: -1, errno: EINVAL };
-    const a = this.proc.mmap(Number(length), prot, fd ?? -1, Number(offset));
+    const a = this.proc.mmap(Number(length), prot, fd ?? -1, Number(offset), flags);
     return a < 0 ? res(a) : { ret: 0, errno: 0, addr: BigInt(a) };
   }
 

@@ -18,3 +18,4 @@ export function constantNum(name: string): number {
 export const PROT_NONE = constantNum('PROT_NONE');
 export const PROT_READ = constantNum('PROT_READ');
 export const PROT_WRITE = constantNum('PROT_WRITE');
+export const MAP_HUGETLB = constantNum('MAP_HUGETLB');
