@@ -10,7 +10,7 @@ import { EFAULT, EINVAL, ENOENT, ENOMEM, EOPNOTSUPP, EOVERFLOW } from './errno.t
 import type { HwptPagingObject } from './hw_pagetable.ts';
 import { ULONG_MAX, type IoPageTable } from './io_pagetable.ts';
 import { IovaBitmap } from './iova_bitmap.ts';
-import { fieldsOf, type Ucmd } from './ucmd.ts';
+import { fieldsOf, payloadOf, type Ucmd } from './ucmd.ts';
 import { userAddr } from './usermem.ts';
 
 const ENABLE = constantNum('IOMMU_HWPT_DIRTY_TRACKING_ENABLE');
@@ -81,14 +81,13 @@ function getDirtyBitmap(ucmd: Ucmd): number {
 }
 
 const TEST = fieldsOf('iommu_test_cmd');
-const DIRTY_OFF = TEST.dirty!;
-const D = fieldsOf('iommu_test_cmd.dirty');
+const D = payloadOf('iommu_test_cmd', 'dirty');
 /** The selftest refuses bitmaps over 16 MiB. */
 const MAX_DIRTY_BITS = 16n * 1024n * 1024n * 8n;
 
 /** IOMMU_TEST_OP_DIRTY (iommufd_test_dirty): marks the IOPTE under every unit whose bit is set; out_nr_dirty counts the bits. */
 export function testDirty(ucmd: Ucmd): number {
-  const at = (f: string) => DIRTY_OFF + D[f]!;
+  const at = (f: string) => D[f]!;
   const iova = ucmd.u64(at('iova')), length = ucmd.u64(at('length')), pageSize = ucmd.u64(at('page_size')), uptr = ucmd.u64(at('uptr'));
   if (!pageSize || !length || iova % pageSize || length % pageSize || !uptr) return -EINVAL;
   const max = length / pageSize;

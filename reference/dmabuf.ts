@@ -10,7 +10,7 @@ import type { FileTable } from './context.ts';
 import type { File } from './process.ts';
 import { IoptPages, PagesAccount, type PinLedger } from './pages.ts';
 import type { Task } from './task.ts';
-import { fieldsOf, type Ucmd } from './ucmd.ts';
+import { payloadOf, type Ucmd } from './ucmd.ts';
 import { PAGE_SIZE } from './usermem.ts';
 
 const PAGE = BigInt(PAGE_SIZE);
@@ -88,14 +88,12 @@ export function dmabufFile(buf: TestDmaBuf): File {
 
 // --- the selftest's ops ----------------------------------------------------
 
-const TEST = fieldsOf('iommu_test_cmd');
-const GET = fieldsOf('iommu_test_cmd.dmabuf_get');
-const REVOKE = fieldsOf('iommu_test_cmd.dmabuf_revoke');
-const GET_AT = TEST.dmabuf_get!, REVOKE_AT = TEST.dmabuf_revoke!;
+const GET = payloadOf('iommu_test_cmd', 'dmabuf_get');
+const REVOKE = payloadOf('iommu_test_cmd', 'dmabuf_revoke');
 
 /** IOMMU_TEST_OP_DMABUF_GET: a zeroed buffer of length rounded up to pages (1 to 512 of them); returns its fd. */
 export function dmabufGet(ucmd: Ucmd): number {
-  const len = Math.ceil(ucmd.u32(GET_AT + GET.length!) / PAGE_SIZE) * PAGE_SIZE;
+  const len = Math.ceil(ucmd.u32(GET.length!) / PAGE_SIZE) * PAGE_SIZE;
   if (len === 0 || len > PAGE_SIZE * MAX_PAGES) return -EINVAL;
   // The private struct, its memory, the export (its file).
   if (ucmd.ctx.fail.shouldFail() || ucmd.ctx.fail.shouldFail() || ucmd.ctx.fail.shouldFail() || !ucmd.files) return -ENOMEM;
@@ -104,9 +102,9 @@ export function dmabufGet(ucmd: Ucmd): number {
 
 /** IOMMU_TEST_OP_DMABUF_REVOKE: sets the exporter's revoked flag, then invalidates every import either way. */
 export function dmabufRevoke(ucmd: Ucmd): number {
-  const buf = dmabufOf(ucmd.files, ucmd.s32(REVOKE_AT + REVOKE.dmabuf_fd!));
+  const buf = dmabufOf(ucmd.files, ucmd.s32(REVOKE.dmabuf_fd!));
   if (typeof buf === 'number') return buf;
-  buf.revoked = ucmd.u32(REVOKE_AT + REVOKE.revoked!) !== 0;
+  buf.revoked = ucmd.u32(REVOKE.revoked!) !== 0;
   buf.invalidate();
   return 0;
 }

@@ -10,7 +10,7 @@ import type { DeviceObject } from './device.ts';
 import { MockDomain, type HwptNestedObject } from './hw_pagetable.ts';
 import { copyUserData, copyUserDataEntry, type UserData, type UserDataArray } from './iommu_user_data.ts';
 import type { Task } from './task.ts';
-import { fieldsOf, type Ucmd } from './ucmd.ts';
+import { fieldsOf, payloadOf, type Ucmd } from './ucmd.ts';
 
 const C = constantNum;
 const NEST_PARENT = C('IOMMU_HWPT_ALLOC_NEST_PARENT');
@@ -91,11 +91,7 @@ export function mockCacheInvalidateUser(task: Task, hwpt: HwptNestedObject, arra
 }
 
 const TEST = fieldsOf('iommu_test_cmd');
-const CHECK_IOTLB = (() => {
-  const m = spec.structs.get('iommu_test_cmd')!.byName.get('check_iotlb')!;
-  const f = fieldsOf('iommu_test_cmd.check_iotlb');
-  return { id: m.offset + f.id!, iotlb: m.offset + f.iotlb! };
-})();
+const CHECK_IOTLB = payloadOf('iommu_test_cmd', 'check_iotlb');
 
 /** IOMMU_TEST_OP_MD_CHECK_IOTLB: entry check_iotlb.id of the nested HWPT named by id holds check_iotlb.iotlb. */
 export function checkIotlb(ucmd: Ucmd): number {

@@ -2,7 +2,6 @@
 // devices and domains (their ops are selftest_device.ts), reserved IOVA, checks of what the mock domain maps and
 // of page pin counts, and in-kernel accesses. Ops not modelled are refused
 // as unknown ops are.
-import { loadSpec } from '../spec/loader/load.ts';
 import { constantNum } from '../spec/loader/constants.ts';
 import { EBADFD, EFAULT, EINVAL, ENOENT, ENOMEM, EOPNOTSUPP, EOVERFLOW, EIO } from './errno.ts';
 import { AccessObject, accessRw, checkPages, pinPages, pinnedUnder, unpinPages, syzConvIova } from './access.ts';
@@ -15,9 +14,8 @@ import { checkIotlb } from './mock_iommu.ts';
 import { testDirty } from './dirty.ts';
 import { gup } from './pages.ts';
 import { PAGE_SIZE, userAddr } from './usermem.ts';
-import { fieldsOf, type Ucmd } from './ucmd.ts';
+import { fieldsOf, payloadOf, type Ucmd } from './ucmd.ts';
 
-const spec = loadSpec();
 const C = constantNum;
 const OP = (name: string) => C(name);
 const PAGE = BigInt(PAGE_SIZE);
@@ -31,17 +29,19 @@ const RW_SLOW = C('MOCK_ACCESS_RW_SLOW_PATH');
 
 const TEST = fieldsOf('iommu_test_cmd');
 
-/** Reads a payload field of the command: member.field. */
-const P = (ucmd: Ucmd, path: string) => {
+/** The offset of a payload field of the command, member.field, resolved once per path. */
+const offsets = new Map<string, number>();
+function P(path: string): number {
+  const known = offsets.get(path);
+  if (known !== undefined) return known;
   const [m, f] = path.split('.') as [string, string];
-  const sd = spec.structs.get('iommu_test_cmd')!;
-  const mem = sd.byName.get(m)!;
-  const fd = mem.struct!.byName.get(f)!;
-  return { off: mem.offset + fd.offset, size: fd.size, ucmd };
-};
-const u32 = (ucmd: Ucmd, path: string) => { const p = P(ucmd, path); return ucmd.dv.getUint32(p.off, true); };
-const u64 = (ucmd: Ucmd, path: string) => { const p = P(ucmd, path); return ucmd.dv.getBigUint64(p.off, true); };
-const setU32 = (ucmd: Ucmd, path: string, v: number) => { ucmd.dv.setUint32(P(ucmd, path).off, v, true); };
+  const off = payloadOf('iommu_test_cmd', m)[f]!;
+  offsets.set(path, off);
+  return off;
+}
+const u32 = (ucmd: Ucmd, path: string) => ucmd.dv.getUint32(P(path), true);
+const u64 = (ucmd: Ucmd, path: string) => ucmd.dv.getBigUint64(P(path), true);
+const setU32 = (ucmd: Ucmd, path: string, v: number) => { ucmd.dv.setUint32(P(path), v, true); };
 
 function addReserved(ucmd: Ucmd): number {
   const start = u64(ucmd, 'add_reserved.start'), length = u64(ucmd, 'add_reserved.length');

@@ -2,14 +2,13 @@
 // makes a selftest object owning a new mock device attached to a page table,
 // MOCK_DOMAIN_REPLACE and the PASID ops change what it is attached to, and
 // PASID_CHECK_HWPT and DEV_CHECK_CACHE check the device's state.
-import { loadSpec } from '../spec/loader/load.ts';
 import { constantNum } from '../spec/loader/constants.ts';
 import { EINVAL, ENOENT } from './errno.ts';
 import { DeviceObject, NO_PASID, bind, unbind } from './device.ts';
 import { deviceAttach, deviceDetach, deviceReplace } from './device_attach.ts';
 import type { IommufdCtx } from './context.ts';
 import { IommufdObject } from './object.ts';
-import { fieldsOf, type Ucmd } from './ucmd.ts';
+import { fieldsOf, payloadOf, type Ucmd } from './ucmd.ts';
 
 const TEST = fieldsOf('iommu_test_cmd');
 const CACHE_ID_MAX = constantNum('MOCK_DEV_CACHE_ID_MAX');
@@ -17,8 +16,7 @@ const CACHE_ID_MAX = constantNum('MOCK_DEV_CACHE_ID_MAX');
 /** The offset in iommu_test_cmd of a payload field: member.field. */
 function at(path: string): number {
   const [m, f] = path.split('.') as [string, string];
-  const mem = loadSpec().structs.get('iommu_test_cmd')!.byName.get(m)!;
-  return mem.offset + mem.struct!.byName.get(f)!.offset;
+  return payloadOf('iommu_test_cmd', m)[f]!;
 }
 const MD_STDEV = at('mock_domain.out_stdev_id'), MD_HWPT = at('mock_domain.out_hwpt_id');
 const MD_IDEV = at('mock_domain.out_idev_id'), MD_FLAGS = at('mock_domain_flags.dev_flags');

@@ -25,6 +25,15 @@ export function fieldsOf(struct: string): Layout {
   return layoutOf(loadSpec().structs.get(struct)!);
 }
 
+/**
+ * The field offsets of one member struct (a payload of a union, say) counted
+ * from the start of the outer struct, as a handler reads them from its Ucmd.
+ */
+export function payloadOf(struct: string, member: string): Layout {
+  const mem = loadSpec().structs.get(struct)!.byName.get(member)!;
+  return Object.fromEntries(Object.entries(layoutOf(mem.struct!)).map(([name, off]) => [name, mem.offset + off]));
+}
+
 export class Ucmd {
   readonly dv: DataView;
   /** Object created by this call: finalized on success, aborted on failure (iommufd_fops_ioctl). */
