@@ -599,15 +599,16 @@ static void cmd_mmap(const struct req *r, struct result *o)
 
 	if (!anon && guard_fd(r, o))
 		return;
-	if ((r->flags & ~(int64_t)MAP_HUGETLB) || (huge && !anon)) {
-		o->error = "flags may only be MAP_HUGETLB, for anonymous memory";
+	if ((r->flags & ~(int64_t)(MAP_HUGETLB | MAP_PRIVATE)) || (huge && !anon)) {
+		o->error = "flags may only be MAP_PRIVATE, and MAP_HUGETLB for anonymous memory";
 		return;
 	}
 	/* The kernel rounds a hugetlb length up; so does the record of it. */
 	if (huge && len && len <= UINT64_MAX - HUGE_PAGE_SIZE)
 		len = (len + HUGE_PAGE_SIZE - 1) & ~(uint64_t)(HUGE_PAGE_SIZE - 1);
 	a = mmap(NULL, (size_t)r->len, (int)r->prot,
-		 anon ? MAP_PRIVATE | MAP_ANONYMOUS | (huge ? MAP_HUGETLB : 0) : MAP_SHARED,
+		 anon ? MAP_PRIVATE | MAP_ANONYMOUS | (huge ? MAP_HUGETLB : 0) :
+			(r->flags & MAP_PRIVATE) ? MAP_PRIVATE : MAP_SHARED,
 		 anon ? -1 : (int)r->fd, (off_t)r->offset);
 	if (a == MAP_FAILED) {
 		sys(o, -1);
@@ -840,7 +841,7 @@ static const struct cmd CMDS[] = {
 			      { "timeoutMs", F_INT, OFF(timeout), 0, 60000, false } } },
 	{ "mmap", cmd_mmap, { { "length", F_U64, OFF(len), 0, 0, false }, { "prot", F_INT, OFF(prot), 0, 7, false },
 			      { "fd", F_INT, OFF(fd), -1, 2147483647, true }, { "offset", F_U64, OFF(offset), 0, 0, true },
-			      { "flags", F_INT, OFF(flags), 0, MAP_HUGETLB, true } } },
+			      { "flags", F_INT, OFF(flags), 0, MAP_HUGETLB | MAP_PRIVATE, true } } },
 	{ "munmap", cmd_munmap, { { "addr", F_U64, OFF(addr), 0, 0, false }, { "length", F_U64, OFF(len), 0, 0, false } } },
 	{ "mprotect", cmd_mprotect, { { "addr", F_U64, OFF(addr), 0, 0, false }, { "length", F_U64, OFF(len), 0, 0, false },
 				      { "prot", F_INT, OFF(prot), 0, 7, false } } },

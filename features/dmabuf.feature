@@ -188,6 +188,22 @@ Feature: dma-bufs mapped into an IOAS, and their revocation
     Then it succeeds
 
   @DMABUF.REVOKE.DEVICE
+  Scenario: A paging HWPT is allocated on an IOAS holding a revoked dma-buf mapping, which stays dead
+    Given a mock device attached to $ioas as $dev
+    And a dma-buf of 0x4000 bytes as $dbuf
+    When I map 0x4000 bytes of the file $dbuf from offset 0 at IOVA MOCK_APERTURE_START into $ioas
+    Then it succeeds
+    When I revoke the dma-buf $dbuf
+    Then it succeeds
+    Given a paging HWPT for $dev_idev on $ioas with flags 0 as $hwpt
+    When I map 0x4000 bytes of the file $dbuf from offset 0 into $ioas
+    Then it fails with ENODEV
+    When I restore the dma-buf $dbuf
+    Then it succeeds
+    When I map 0x4000 bytes of the file $dbuf from offset 0 into $ioas
+    Then it succeeds
+
+  @DMABUF.REVOKE.DEVICE
   Scenario: Revoking a dma-buf mapped for an attached mock device, then unmapping it
     Given a mock device attached to $ioas as $dev
     And a dma-buf of 0x4000 bytes as $dbuf

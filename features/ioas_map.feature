@@ -241,6 +241,21 @@ Feature: IOMMU_IOAS_MAP maps the caller's memory into an IO address space
     When I map 4096 bytes of $ro read-only at IOVA MOCK_APERTURE_START into $ioas
     Then it succeeds
 
+  @IOAS_MAP.PIN.UNSHARE
+  Scenario: A read-only map of a private file mapping pins the process's own copy, which later writes reach
+    Given a mock device attached to $ioas as $dev
+    And a memfd of 4096 bytes as $mfd
+    And the memfd $mfd mapped as $shared
+    When I fill 4096 bytes at $shared with 0x11
+    And the memfd $mfd mapped privately as $priv
+    And I map 4096 bytes of $priv read-only at IOVA MOCK_APERTURE_START into $ioas
+    Then it succeeds
+    And the mock domain $dev_hwpt maps 4096 bytes at IOVA MOCK_APERTURE_START to $priv
+    When I fill 4096 bytes at $priv with 0x01
+    Then the mock domain $dev_hwpt maps 4096 bytes at IOVA MOCK_APERTURE_START to $priv
+    And the 4096 bytes at $priv are all 0x01
+    And the 4096 bytes at $shared are all 0x11
+
   @IOAS_MAP.PIN.LAZY
   Scenario: Without a device, unmapped memory is accepted and the attach reports it
     Given an unmapped user address as $nowhere

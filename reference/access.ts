@@ -203,7 +203,7 @@ function rwPages(pages: IoptPages, startByte: bigint, chunk: Uint8Array, write: 
 /** GUP of n pages from uptr compared with pinned pages: 0, the GUP error, or -EBADE (iommufd_test_check_pages). */
 export function checkPages(task: Task, uptr: number, pinned: PhysPage[]): number {
   for (let i = 0; i < pinned.length; i++) {
-    const p = gup(task, uptr + i * PAGE_SIZE, false);
+    const p = gup(task, uptr + i * PAGE_SIZE, false, false);
     if (typeof p === 'number') return p;
     const q = pinned[i]!;
     if (p.backing !== q.backing || p.index !== q.index) return -EBADE;

@@ -8,7 +8,7 @@ import { EFAULT, EINVAL, ENOMEM, EPERM } from './errno.ts';
 import type { DmabufImport } from './dmabuf.ts';
 import type { FailNth } from './fail.ts';
 import type { Task, User } from './task.ts';
-import { type Backing, PAGE_SIZE, PROT_READ, PROT_WRITE } from './usermem.ts';
+import { type Backing, PAGE_SIZE, PROT_READ, PROT_WRITE, pageIn } from './usermem.ts';
 
 /** IOPT_PAGES_ACCOUNT_*: who is charged for pinned pages. */
 export const enum PagesAccount { NONE = 0, USER = 1, MM = 2 }
@@ -149,13 +149,24 @@ export class IoptPages {
   }
 }
 
-/** get_user_pages on the task's mm: the physical page under addr or -EFAULT. */
-export function gup(task: Task, addr: number, write: boolean): PhysPage | number {
+/**
+ * get_user_pages(FOLL_LONGTERM) on the task's mm: the physical page under
+ * addr or -EFAULT. In a private file mapping even a read-only pin unshares:
+ * the process gets its own copy first and the pin holds that copy, so what
+ * the process writes later is what the device sees (mm/gup.c for
+ * long-term pins in copy-on-write mappings). A short-term read (longterm
+ * false: get_user_pages_fast as the selftest's checks call it) takes the
+ * page mapped now, the file's while the process has no copy.
+ */
+export function gup(task: Task, addr: number, write: boolean, longterm = true): PhysPage | number {
   const v = task.mm.vmaAt(addr);
   if (!v || (v.prot & (write ? PROT_WRITE : PROT_READ)) === 0) return -EFAULT;
   const off = v.offset + (addr - v.start);
   if (off >= v.backing.size) return -EFAULT;
-  return { backing: v.backing, index: Math.floor(off / PAGE_SIZE) };
+  const index = Math.floor(off / PAGE_SIZE);
+  if (!v.cow) return { backing: v.backing, index };
+  if (longterm || write) pageIn(v, index, true);
+  return { backing: v.cow.pages.has(index) ? v.cow : v.backing, index };
 }
 
 const pagesOf = (bytes: number) => Math.floor(bytes / PAGE_SIZE);

@@ -10,7 +10,7 @@ import { iommufdIoctl } from './main.ts';
 import { PinLedger } from './pages.ts';
 import { Task } from './task.ts';
 import { type AddressSpace, Backing } from './usermem.ts';
-import { MAP_HUGETLB } from '../spec/loader/constants.ts';
+import { MAP_HUGETLB, MAP_PRIVATE } from '../spec/loader/constants.ts';
 
 /** An open file: one object however many descriptors (of any process) refer to it; released on the last close. */
 export type File = { refs: number } & (
@@ -108,16 +108,19 @@ export class Process {
     return 0;
   }
 
-  /** mmap of anonymous memory (fd < 0, hugetlb with MAP_HUGETLB) or of a memfd; returns the address or -errno. */
+  /**
+   * mmap of anonymous memory (fd < 0, hugetlb with MAP_HUGETLB) or of a memfd,
+   * shared or, with MAP_PRIVATE, copy-on-write; returns the address or -errno.
+   */
   mmap(length: number, prot: number, fd = -1, offset = 0, flags = 0): number {
     const hugetlb = (flags & MAP_HUGETLB) !== 0;
     // A memfd is no hugetlbfs file: MAP_HUGETLB on it is refused.
-    if ((flags & ~MAP_HUGETLB) || (hugetlb && fd >= 0)) return -EINVAL;
+    if ((flags & ~(MAP_HUGETLB | MAP_PRIVATE)) || (hugetlb && fd >= 0)) return -EINVAL;
     if (fd < 0) return this.mm.mmap(length, prot, undefined, 0, hugetlb);
     const f = this.fds.get(fd);
     if (!f) return -EBADF;
     if (f.kind !== 'memfd') return -EINVAL;
-    return this.mm.mmap(length, prot, f.backing, offset);
+    return this.mm.mmap(length, prot, f.backing, offset, false, (flags & MAP_PRIVATE) !== 0);
   }
 
   /** Process exit: every descriptor is closed (a file still open in another process stays). */

@@ -69,7 +69,7 @@ function checkMap(ucmd: Ucmd): number {
   const iopt = hwpt.ioas.iopt;
   for (; length; length -= ps, iova += ps, u += ps) {
     const addr = userAddr(u);
-    const page = addr < 0 ? -EFAULT : gup(ucmd.task, addr - (addr % PAGE_SIZE), false);
+    const page = addr < 0 ? -EFAULT : gup(ucmd.task, addr - (addr % PAGE_SIZE), false, false);
     if (typeof page === 'number') return page;
     const id = iopt.areas.first(iova, iova);
     const pages = id ? iopt.areaPages(id) : undefined;
@@ -87,7 +87,7 @@ function checkRefs(ucmd: Ucmd): number {
   if (length % PAGE || uptr % PAGE || uptr + length > ULONG_MAX) return -EINVAL;
   for (let u = uptr; length; length -= PAGE, u += PAGE) {
     const addr = userAddr(u);
-    const page = addr < 0 ? -EFAULT : gup(ucmd.task, addr, false);
+    const page = addr < 0 ? -EFAULT : gup(ucmd.task, addr, false, false);
     if (typeof page === 'number') return page;
     if (ucmd.ctx.pins.count(page) !== refs) return -EIO;
   }

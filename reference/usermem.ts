@@ -51,8 +51,26 @@ export class Backing {
   }
 }
 
-/** anon: private anonymous memory (copied on fork), else a shared file mapping. */
-export interface Vma { start: number; end: number; prot: number; backing: Backing; offset: number; anon: boolean }
+/**
+ * anon: private anonymous memory (copied on fork), else a mapping of a file:
+ * shared, or private when cow holds the process's own copies of the file
+ * pages written (or pinned) through it, by file page index.
+ */
+export interface Vma { start: number; end: number; prot: number; backing: Backing; offset: number; anon: boolean; cow?: Backing }
+
+/**
+ * The page a mapping shows at a file page index: in a private file mapping
+ * the process's copy once it has one; create makes one (a write, or a pin
+ * that unshares), copying the file's page.
+ */
+export function pageIn(v: Vma, index: number, create: boolean): Uint8Array | undefined {
+  if (!v.cow) return v.backing.page(index, create);
+  const own = v.cow.pages.get(index);
+  if (own || !create) return own ?? v.backing.page(index, false);
+  const copy = v.backing.page(index, false)?.slice() ?? new Uint8Array(PAGE_SIZE);
+  v.cow.pages.set(index, copy);
+  return copy;
+}
 
 const isPageAligned = (n: number) => n % PAGE_SIZE === 0;
 /** Copies up to this many bytes go byte by byte: cheaper than a subarray view for an ioctl struct. */
@@ -84,29 +102,34 @@ export class AddressSpace {
   /**
    * Maps length bytes (rounded up to pages) of a backing, or of fresh
    * anonymous memory, hugetlb if asked (then address and length are rounded
-   * to HUGE_PAGE_SIZE); returns the address or -errno.
+   * to HUGE_PAGE_SIZE); a backing mapped privately is copy-on-write.
+   * Returns the address or -errno.
    */
-  mmap(length: number, prot: number, backing?: Backing, offset = 0, hugetlb = false): number {
+  mmap(length: number, prot: number, backing?: Backing, offset = 0, hugetlb = false, priv = false): number {
     if (!Number.isSafeInteger(length) || length <= 0 || !isPageAligned(offset)) return -EINVAL;
     const unit = hugetlb ? HUGE_PAGE_SIZE : PAGE_SIZE;
     const len = Math.ceil(length / unit) * unit;
     const start = Math.ceil(this.next / unit) * unit;
     if (start + len > TASK_SIZE) return -ENOMEM;
     this.next = start + len + PAGE_SIZE; // a guard page between mappings
-    this.insert({ start, end: start + len, prot, backing: backing ?? new Backing(len, hugetlb), offset, anon: !backing });
+    const cow = backing && priv ? new Backing(Number.MAX_SAFE_INTEGER) : undefined;
+    this.insert({ start, end: start + len, prot, backing: backing ?? new Backing(len, hugetlb), offset, anon: !backing, cow });
     return start;
   }
 
-  /** The child's address space after fork(): the same mappings, anonymous memory copied, files shared. */
+  /** The child's address space after fork(): the same mappings, anonymous memory (and private copies of file pages) copied, files shared. */
   fork(): AddressSpace {
     const copies = new Map<Backing, Backing>();
     const child = new AddressSpace();
     child.next = this.next;
+    const copyOf = (b: Backing) => {
+      let c = copies.get(b);
+      if (!c) copies.set(b, (c = b.clone()));
+      return c;
+    };
     child.vmas = this.vmas.map((v) => {
-      if (!v.anon) return { ...v };
-      let b = copies.get(v.backing);
-      if (!b) copies.set(v.backing, (b = v.backing.clone()));
-      return { ...v, backing: b };
+      if (v.cow) return { ...v, cow: copyOf(v.cow) };
+      return v.anon ? { ...v, backing: copyOf(v.backing) } : { ...v };
     });
     return child;
   }
@@ -172,7 +195,7 @@ export class AddressSpace {
       if (fileOff >= v.backing.size) return -EFAULT;
       const inPage = fileOff % PAGE_SIZE;
       const n = Math.min(len - pos, PAGE_SIZE - inPage, v.end - a, v.backing.size - fileOff);
-      if (fn(v.backing.page(Math.floor(fileOff / PAGE_SIZE), create), inPage, n, pos) === false) return 0;
+      if (fn(pageIn(v, Math.floor(fileOff / PAGE_SIZE), create), inPage, n, pos) === false) return 0;
       pos += n;
     }
     return 0;
@@ -204,9 +227,12 @@ export class AddressSpace {
     const inPage = fileOff % PAGE_SIZE;
     if (inPage + len > PAGE_SIZE || fileOff + len > v.backing.size) return undefined;
     this.oneOff = inPage;
-    const page = v.backing.page(Math.floor(fileOff / PAGE_SIZE), create);
+    const index = Math.floor(fileOff / PAGE_SIZE);
+    const page = pageIn(v, index, create);
     if (!page) return null;
-    if (fileOff - inPage + PAGE_SIZE <= v.backing.size) {
+    // A file page a private mapping still shares is not cached: a write must copy it first.
+    const own = !v.cow || v.cow.pages.get(index) === page;
+    if (own && fileOff - inPage + PAGE_SIZE <= v.backing.size) {
       this.cBase = addr - inPage; this.cPage = page; this.cProt = v.prot; this.cEpoch = layoutEpoch;
       this.cView = new DataView(page.buffer, page.byteOffset, PAGE_SIZE);
     }

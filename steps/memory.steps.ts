@@ -1,7 +1,7 @@
 // The caller's memory: mappings that pointer fields refer to.
 import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
-import { MAP_HUGETLB, PROT_READ, PROT_WRITE } from '../harness/backend/interface.ts';
+import { MAP_HUGETLB, MAP_PRIVATE, PROT_READ, PROT_WRITE } from '../harness/backend/interface.ts';
 import type { IommufdWorld } from './support/world.ts';
 
 async function map(w: IommufdWorld, n: number, prot: number, flags = 0): Promise<bigint> {
@@ -51,12 +51,21 @@ Given('a memfd of {value} bytes as {var}', async function (this: IommufdWorld, s
   memfdSizes.get(this)!.set(name, n);
 });
 
-Given('the memfd {var} mapped as {var}', async function (this: IommufdWorld, mfd: string, name: string) {
-  const size = memfdSizes.get(this)?.get(mfd);
+async function mapMemfd(w: IommufdWorld, mfd: string, name: string, flags: number): Promise<void> {
+  const size = memfdSizes.get(w)?.get(mfd);
   assert.ok(size !== undefined, `${mfd} is not a memfd of this scenario`);
-  const r = await this.backend.mmap(size, PROT_READ | PROT_WRITE, Number(this.value(mfd)), 0n);
-  assert.ok(!r.errno && r.addr !== undefined, `mmap of ${mfd} failed with ${this.errnoName(r.errno)}`);
-  this.vars.set(name, r.addr);
+  const r = await w.backend.mmap(size, PROT_READ | PROT_WRITE, Number(w.value(mfd)), 0n, flags);
+  assert.ok(!r.errno && r.addr !== undefined, `mmap of ${mfd} failed with ${w.errnoName(r.errno)}`);
+  w.vars.set(name, r.addr);
+}
+
+Given('the memfd {var} mapped as {var}', async function (this: IommufdWorld, mfd: string, name: string) {
+  await mapMemfd(this, mfd, name, 0);
+});
+
+// MAP_PRIVATE: copy-on-write, a page written through it becomes the process's own.
+Given('the memfd {var} mapped privately as {var}', async function (this: IommufdWorld, mfd: string, name: string) {
+  await mapMemfd(this, mfd, name, MAP_PRIVATE);
 });
 
 /** A byte value of a step, 0..255. */

@@ -62,7 +62,7 @@ export class BackendSkipped extends Error {
   override name = 'BackendSkipped';
 }
 
-export { MAP_HUGETLB, PROT_READ, PROT_WRITE } from '../../spec/loader/constants.ts';
+export { MAP_HUGETLB, MAP_PRIVATE, PROT_READ, PROT_WRITE } from '../../spec/loader/constants.ts';
 
 export interface Backend {
   readonly info: BackendInfo;
@@ -79,7 +79,8 @@ export interface Backend {
   write(fd: number, bytes: Uint8Array): Promise<SysResult>;
   poll(fd: number, events: number, timeoutMs: number): Promise<SysResult & { revents?: number }>;
   /** Anonymous memory when fd is omitted, else a mapping of that file. ret is unused; addr is the address.
-   *  flags may hold MAP_HUGETLB (anonymous memory only): hugetlb pages, each physically contiguous. */
+   *  flags may hold MAP_HUGETLB (anonymous memory only): hugetlb pages, each physically contiguous; and
+   *  MAP_PRIVATE: a file mapped copy-on-write (anonymous memory is private anyway). */
   mmap(length: bigint, prot: number, fd?: number, offset?: bigint, flags?: number): Promise<SysResult & { addr?: bigint }>;
   munmap(addr: bigint, length: bigint): Promise<SysResult>;
   mprotect(addr: bigint, length: bigint, prot: number): Promise<SysResult>;

@@ -19,3 +19,4 @@ export const PROT_NONE = constantNum('PROT_NONE');
 export const PROT_READ = constantNum('PROT_READ');
 export const PROT_WRITE = constantNum('PROT_WRITE');
 export const MAP_HUGETLB = constantNum('MAP_HUGETLB');
+export const MAP_PRIVATE = constantNum('MAP_PRIVATE');
