@@ -126,7 +126,7 @@ test('a protocol session makes real syscalls', { skip, timeout: 60_000 }, async 
   await errored('{"seq":45,"cmd":"close","fd":3,"extra":1}', 45, /unknown field 'extra'/);
   await errored('{"seq":4294967296,"cmd":"reset"}', 0, /seq/);
   await errored(`{"seq":48,"cmd":"mmap","length":"0x1000","prot":3,"fd":${fd},"flags":${MAP_HUGETLB}}`, 48, /anonymous memory/);
-  await errored('{"seq":49,"cmd":"mmap","length":"0x1000","prot":3,"flags":1}', 49, /flags may only be MAP_HUGETLB/);
+  await errored('{"seq":49,"cmd":"mmap","length":"0x1000","prot":3,"flags":1}', 49, /flags may only be MAP_PRIVATE, and MAP_HUGETLB/);
   await errored('{"seq":46,"cmd":"munmap","addr":"0x0","length":"0xffffffffffff000"}', 46, /did not map/);
   await errored(`{"seq":47,"cmd":"write","fd":3,"bytes":"${'a'.repeat(65 << 20)}"}`, 0, /longer than 64 MiB/);
 
