@@ -147,6 +147,14 @@ say "guest up, kernel $(uname -r), cmdline: $(cat /proc/cmdline)"
 ls -l /dev/iommu /dev/vfio/vfio
 grep -E '^Huge(Pages_Total|pagesize)' /proc/meminfo
 
+# The edu PCI device (vendor 0x1234, device 0x11e8) goes to vfio-pci, which
+# gives it the no-IOMMU cdev /dev/vfio/devices/noiommu-vfioN (7.x kernels).
+for d in /sys/bus/pci/devices/*; do
+  [ "$(cat "$d/vendor" 2>/dev/null)" = 0x1234 ] && [ "$(cat "$d/device" 2>/dev/null)" = 0x11e8 ] || continue
+  echo vfio-pci >"$d/driver_override" && echo "${d##*/}" >/sys/bus/pci/drivers_probe
+done
+ls -l /dev/vfio/devices 2>/dev/null
+
 port=/dev/${conformance_port:-hvc0}
 i=0
 while [ ! -c "$port" ] && [ $i -lt 100 ]; do
