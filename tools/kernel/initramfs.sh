@@ -13,7 +13,9 @@
 #   1. mounts proc, sysfs, devtmpfs on /dev, debugfs, tmpfs on /tmp and
 #      hugetlbfs on /dev/hugepages;
 #   2. prints `ls -l /dev/iommu /dev/vfio/vfio` and a line
-#      "IOMMUFD-CONFORMANCE: guest up ..." to the console (ttyS0);
+#      "IOMMUFD-CONFORMANCE: guest up ..." to the console (ttyS0), binds
+#      qemu's edu PCI device to vfio-pci (its no-IOMMU cdev, with
+#      vfio.enable_unsafe_noiommu_mode=1) and lists /dev/vfio/devices;
 #   3. waits (up to 10 s) for the protocol port, /dev/$conformance_port
 #      (default hvc0, the virtio console; ttyS1 also works), puts it in raw
 #      mode without echo, prints the marker line
