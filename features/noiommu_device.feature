@@ -115,6 +115,25 @@ Feature: IOMMU_IOAS_NOIOMMU_GET_PA for a VFIO device without an IOMMU
       | from inside, to the area's end | 0x40001234 | 0x400000 | 0x1fedcc | 0x1234   |
       | cut by the length asked for    | 0x40100000 | 0x3000   | 0x3000   | 0x100000 |
 
+  @NOIOMMU_GET_PA.RESULT
+  Scenario: A HWPT allocated for the device is a no-IOMMU domain as well
+    When I call IOMMU_HWPT_ALLOC with:
+      | dev_id | $dev  |
+      | pt_id  | $ioas |
+    Then it succeeds
+    And I remember out_hwpt_id as $hwpt
+    Given $vfio attached to $hwpt as $attached
+    And 0x4000 bytes of user memory as $buf
+    And 0x4000 bytes of $buf mapped at IOVA 0x100000 in $ioas
+    Then $attached equals $hwpt
+    When I call IOMMU_IOAS_NOIOMMU_GET_PA with:
+      | ioas_id | $ioas    |
+      | iova    | 0x102000 |
+      | length  | $page    |
+    Then it succeeds
+    And length is $page
+    And out_phys is the physical address behind $buf + 0x2000
+
   @NOIOMMU_GET_PA.NOT_NOIOMMU
   Scenario: Once the device is detached the IOAS has no no-IOMMU domain any more
     Given $vfio attached to $ioas as $hwpt
