@@ -160,3 +160,33 @@ Feature: IOMMU_IOAS_NOIOMMU_GET_PA for a VFIO device without an IOMMU
       | iova    | MOCK_APERTURE_START |
       | length  | $page               |
     Then it fails with EOPNOTSUPP
+
+  @NOIOMMU_GET_PA.RESULT
+  Scenario: A mock device attached afterwards gets a domain of its own, and the areas stay stored in the no-IOMMU one
+    Given $vfio attached to $ioas as $hwpt
+    And a mock device attached to $ioas as $mock
+    And 0x4000 bytes of user memory as $buf
+    And 0x4000 bytes of $buf mapped at IOVA MOCK_APERTURE_START in $ioas
+    Then $hwpt and $mock_hwpt are different
+    When I call IOMMU_IOAS_NOIOMMU_GET_PA with:
+      | ioas_id | $ioas                        |
+      | iova    | MOCK_APERTURE_START + 0x1000 |
+      | length  | $page                        |
+    Then it succeeds
+    And length is $page
+    And out_phys is the physical address behind $buf + 0x1000
+
+  @NOIOMMU_GET_PA.NOT_NOIOMMU
+  Scenario: When the device without an IOMMU leaves, the mock domain stores the areas and the IOVA is refused
+    Given $vfio attached to $ioas as $hwpt
+    And a mock device attached to $ioas as $mock
+    And 0x4000 bytes of user memory as $buf
+    And 0x4000 bytes of $buf mapped at IOVA MOCK_APERTURE_START in $ioas
+    When I call VFIO_DEVICE_DETACH_IOMMUFD_PT on $vfio with:
+      | flags | 0 |
+    Then it succeeds
+    When I call IOMMU_IOAS_NOIOMMU_GET_PA with:
+      | ioas_id | $ioas               |
+      | iova    | MOCK_APERTURE_START |
+      | length  | $page               |
+    Then it fails with EOPNOTSUPP
