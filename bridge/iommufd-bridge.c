@@ -8,6 +8,7 @@
 #include "json.h"
 #include "memory.h"
 #include "process.h"
+#include "vfio.h"
 
 #include <linux/capability.h>
 #include <errno.h>
@@ -753,6 +754,15 @@ static void cmd_drop_cap_sys_rawio(const struct req *r, struct result *o)
 	sys(o, drop_cap(CAP_SYS_RAWIO));
 }
 
+static void cmd_phys_addr(const struct req *r, struct result *o)
+{
+	uint64_t phys = 0;
+
+	sys(o, phys_addr(r->addr, &phys));
+	o->has_addr = o->ret == 0;
+	o->addr = phys;
+}
+
 static void cmd_exit_child(const struct req *r, struct result *o)
 {
 	(void)r;
@@ -856,6 +866,7 @@ static const struct cmd CMDS[] = {
 	{ "dropCapSysRawio", cmd_drop_cap_sys_rawio, { { 0 } } },
 	{ "fork", cmd_fork, { { 0 } } },
 	{ "exitChild", cmd_exit_child, { { 0 } } },
+	{ "physAddr", cmd_phys_addr, { { "addr", F_U64, OFF(addr), 0, 0, false } } },
 };
 
 /* ---- Replies ----------------------------------------------------------- */
@@ -941,7 +952,7 @@ static void kernel_version(char *dst, size_t size)
 
 static void put_start(void)
 {
-	char kernel[32], reason[160];
+	char kernel[32], reason[160], noiommu[300];
 	bool first = true, available;
 	int fd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
 
@@ -968,7 +979,11 @@ static void put_start(void)
 		ob_str(&out, reason, strlen(reason));
 	}
 	key(&first, "processOps");
-	ob_lit(&out, "[\"procStatus\",\"setMemlockLimit\",\"dropCapIpcLock\",\"dropCapSysResource\",\"dropCapSysRawio\",\"fork\",\"exitChild\"]");
+	ob_lit(&out, "[\"procStatus\",\"setMemlockLimit\",\"dropCapIpcLock\",\"dropCapSysResource\",\"dropCapSysRawio\",\"fork\",\"exitChild\",\"physAddr\"]");
+	if (noiommu_device(noiommu, sizeof noiommu)) {
+		key(&first, "noiommuDevice");
+		ob_str(&out, noiommu, strlen(noiommu));
+	}
 }
 
 static void reply_ok(uint32_t seq, const struct result *o)

@@ -226,6 +226,17 @@ Feature: Every ioctl follows the argument rules of its convention
       | VFIO_SET_IOMMU       | 0     | it fails with EINVAL |
 
   @GENERIC.NUMBER.UNKNOWN
+  Scenario Outline: <ioctl> belongs to a VFIO device cdev and is no ioctl of an iommufd
+    When I call <ioctl> with a zeroed argument of <size> bytes
+    Then it fails with ENOTTY
+
+    Examples:
+      | ioctl                         | size |
+      | VFIO_DEVICE_BIND_IOMMUFD      | 24   |
+      | VFIO_DEVICE_ATTACH_IOMMUFD_PT | 16   |
+      | VFIO_DEVICE_DETACH_IOMMUFD_PT | 12   |
+
+  @GENERIC.NUMBER.UNKNOWN
   Scenario Outline: request <request> is no ioctl of an iommufd
     When I call <request> with a zeroed argument of 64 bytes
     Then it fails with ENOTTY

@@ -41,7 +41,8 @@ export class DeviceObject extends IommufdObject {
   /** Set by the first driver attach of FAKE_ERROR_PASID: the next one fails. */
   pasidFakeError = false;
 
-  constructor(readonly flags: number) {
+  /** noiommu: a VFIO device without an IOMMU (vfio_device.ts), else a selftest mock device. */
+  constructor(readonly flags: number, readonly noiommu = false) {
     super();
     // The binding driver holds a reference until it unbinds.
     this.users++;
@@ -54,7 +55,7 @@ export class DeviceObject extends IommufdObject {
 
   override describe(): string {
     const att = [...this.attached].sort((a, b) => a[0] - b[0]).map(([p, h]) => `pasid${p}=#${h.id}`);
-    return `flags=${this.flags} attached=[${att.join(' ')}] cache=${this.cache.join(',')} fake_error=${this.pasidFakeError}`;
+    return `${this.noiommu ? 'noiommu ' : ''}flags=${this.flags} attached=[${att.join(' ')}] cache=${this.cache.join(',')} fake_error=${this.pasidFakeError}`;
   }
 }
 

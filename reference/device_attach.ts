@@ -5,6 +5,7 @@
 // attachment in place.
 import { EBUSY, EINVAL, ENOENT, ENOMEM } from './errno.ts';
 import { HwptPagingObject } from './hw_pagetable.ts';
+import { NoiommuDomain } from './noiommu_domain.ts';
 import type { IoasObject } from './ioas.ts';
 import type { IommufdCtx } from './context.ts';
 import { FAKE_ERROR_PASID, NO_DIRTY, NO_PASID, pagingOf, type AttachTarget, type DeviceObject } from './device.ts';
@@ -38,6 +39,8 @@ function mockSetDevPasid(idev: DeviceObject, pasid: number): number {
 
 /** The iommu core's attach of a domain to the device or to one PASID of it. */
 function driverAttach(hwpt: AttachTarget, idev: DeviceObject, pasid: number): number {
+  // domain_iommu_ops_compatible: a domain of iommufd_noiommu_ops is no mock driver's.
+  if (pagingOf(hwpt)?.domain.noiommu) return -EINVAL;
   if (pasid === NO_PASID) return mockAttachDev(hwpt, idev);
   // iommu_attach_device_pasid: the PASID must be one the device can issue.
   if (pasid >= idev.maxPasids) return -EINVAL;
@@ -64,13 +67,15 @@ export function hwptAttach(ctx: IommufdCtx, hwpt: AttachTarget, idev: DeviceObje
   // The group's new attachment record.
   if (ctx.fail.shouldFail()) return -ENOMEM;
   const paging = pagingOf(hwpt);
-  if (paging && pasid === NO_PASID) {
+  // A device without an IOMMU has no reserved regions, and nothing to attach in a driver.
+  if (paging && pasid === NO_PASID && !idev.noiommu) {
     const rc = enforceResvRegions(ctx);
     if (rc) return rc;
   }
   let rc = pasidCompat(hwpt, idev, pasid);
-  if (!rc && ctx.fail.shouldFail()) rc = -ENOMEM;
-  if (!rc) rc = driverAttach(hwpt, idev, pasid);
+  // iommufd_hwpt_attach_device: no attach handle and no driver for a device without an IOMMU.
+  if (!rc && !idev.noiommu && ctx.fail.shouldFail()) rc = -ENOMEM;
+  if (!rc && !idev.noiommu) rc = driverAttach(hwpt, idev, pasid);
   if (rc) return rc;
   hwpt.users++;
   idev.attached.set(pasid, hwpt);
@@ -102,14 +107,14 @@ function doReplace(ctx: IommufdCtx, idev: DeviceObject, pasid: number, hwpt: Att
   if (!old) return -EINVAL;
   if (hwpt === old) return null;
   const paging = pagingOf(hwpt), oldPaging = pagingOf(old);
-  if (paging && pasid === NO_PASID && (!oldPaging || paging.ioas !== oldPaging.ioas)) {
+  if (paging && pasid === NO_PASID && !idev.noiommu && (!oldPaging || paging.ioas !== oldPaging.ioas)) {
     const rc = enforceResvRegions(ctx);
     if (rc) return rc;
   }
   let rc = pasidCompat(hwpt, idev, pasid);
-  if (!rc && ctx.fail.shouldFail()) rc = -ENOMEM;
+  if (!rc && !idev.noiommu && ctx.fail.shouldFail()) rc = -ENOMEM;
   // iommu_replace_device_pasid calls the driver only for another domain, which it is here.
-  if (!rc) rc = pasid === NO_PASID ? mockAttachDev(hwpt, idev) : mockSetDevPasid(idev, pasid);
+  if (!rc && !idev.noiommu) rc = pagingOf(hwpt)?.domain.noiommu ? -EINVAL : pasid === NO_PASID ? mockAttachDev(hwpt, idev) : mockSetDevPasid(idev, pasid);
   if (rc) return rc;
   idev.attached.set(pasid, hwpt);
   hwpt.users++;
@@ -139,7 +144,8 @@ function autoGetDomain(ctx: IommufdCtx, idev: DeviceObject, pasid: number, ioas:
     return { hwpt, put: r };
   }
   const immediate = fn === doAttach;
-  const hwpt = new HwptPagingObject(ctx, ioas);
+  // iommufd_hwpt_paging_alloc with the device's ops: the no-IOMMU ones for a device without an IOMMU.
+  const hwpt = new HwptPagingObject(ctx, ioas, idev.noiommu ? new NoiommuDomain() : undefined);
   let rc = ctx.objects.reserve(hwpt);
   if (rc) { hwpt.destroy(); return rc; }
   // The mock driver's domain allocation.

@@ -70,6 +70,8 @@ function getHwInfo(ucmd: Ucmd): number {
   const type = ucmd.u32(CMD.flags!) & INPUT_TYPE ? ucmd.u32(CMD.in_data_type!) : TYPE_DEFAULT;
   const idev = ucmd.ctx.objects.get<DeviceObject>(ucmd.u32(CMD.dev_id!), 'DEVICE');
   if (!idev) return -ENOENT;
+  // A device without an IOMMU has no hardware to describe.
+  if (idev.noiommu) return -EOPNOTSUPP;
   const data = mockHwInfo(ucmd, type);
   if (typeof data === 'number') return data;
   const rc = copyOut(ucmd, data, ucmd.u32(CMD.data_len!));

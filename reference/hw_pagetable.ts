@@ -32,6 +32,8 @@ export class MockDomain implements IoptDomain {
   readonly pageSize: number;
   readonly apertureStart: bigint;
   readonly apertureEnd: bigint;
+  /** True only for the no-IOMMU domain (noiommu_domain.ts), the same AMDv1 format with other ops. */
+  readonly noiommu: boolean = false;
   /** Whether tracking is on and which IOPTEs are dirty (mock_dirty.ts). */
   readonly dirty: MockDirty;
   constructor(readonly pagetableType = 0) {
@@ -83,7 +85,7 @@ export class HwptPagingObject extends IommufdObject implements HwptCommon {
 
   override describe(): string {
     return `ioas=${this.ioas.id} auto=${this.autoDomain} linked=${this.linked} nest_parent=${this.nestParent} ` +
-      `dirty=${this.dirtyTracking} pagetable=${this.domain.pagetableType} ${commonText(this)} ${this.domain.dirty.describe()}`;
+      `dirty=${this.dirtyTracking} pagetable=${this.domain.noiommu ? 'noiommu' : this.domain.pagetableType} ${commonText(this)} ${this.domain.dirty.describe()}`;
   }
 
   override destroy(): void {

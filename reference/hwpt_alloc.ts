@@ -10,6 +10,7 @@ import { HwptNestedObject, HwptPagingObject, type HwptObject } from './hw_pageta
 import type { UserData } from './iommu_user_data.ts';
 import type { IoasObject } from './ioas.ts';
 import { mockAllocNested, mockAllocPaging } from './mock_iommu.ts';
+import { noiommuAllocPaging } from './noiommu_domain.ts';
 import type { Task } from './task.ts';
 import { fieldsOf, type Ucmd } from './ucmd.ts';
 
@@ -27,13 +28,14 @@ const A = fieldsOf('iommu_hwpt_alloc');
 /** iommufd_hwpt_paging_alloc without immediate attach: a reserved, linked HWPT or -errno. */
 function pagingAlloc(ctx: IommufdCtx, task: Task, ioas: IoasObject, idev: DeviceObject, flags: number, data?: UserData): HwptPagingObject | number {
   if (flags & ~PAGING_VALID) return -EOPNOTSUPP;
-  // device_iommu_capable(IOMMU_CAP_DIRTY_TRACKING) of a mock device.
-  if ((flags & DIRTY_TRACKING) && (idev.flags & NO_DIRTY)) return -EOPNOTSUPP;
+  // device_iommu_capable(IOMMU_CAP_DIRTY_TRACKING): a mock device's flag; never without an IOMMU.
+  if ((flags & DIRTY_TRACKING) && (idev.noiommu || idev.flags & NO_DIRTY)) return -EOPNOTSUPP;
   if ((flags & FAULT_ID_VALID) && (flags & NEST_PARENT)) return -EOPNOTSUPP;
   const hwpt = new HwptPagingObject(ctx, ioas);
   let rc = ctx.objects.reserve(hwpt);
   if (rc) { hwpt.destroy(); return rc; }
-  const domain = mockAllocPaging(ctx, task, idev, flags & ~FAULT_ID_VALID, data);
+  // The device's ops: iommufd_noiommu_ops for a device without an IOMMU.
+  const domain = idev.noiommu ? noiommuAllocPaging(ctx, flags & ~FAULT_ID_VALID, data) : mockAllocPaging(ctx, task, idev, flags & ~FAULT_ID_VALID, data);
   if (typeof domain === 'number') { ctx.objects.abort(hwpt); return domain; }
   hwpt.domain = domain;
   hwpt.pasidCompat = (flags & ALLOC_PASID) !== 0;

@@ -26,6 +26,8 @@ export interface IoptDomain {
   readonly pageSize: number;
   readonly apertureStart: bigint;
   readonly apertureEnd: bigint;
+  /** Owned by iommufd_noiommu_ops (noiommu_domain.ts): IOMMU_IOAS_NOIOMMU_GET_PA answers from it. */
+  readonly noiommu?: boolean;
   /** The IOVAs [first, last] left the domain (its IOPTEs there are gone). */
   unmapped?(first: bigint, last: bigint): void;
 }
@@ -436,7 +438,10 @@ export class IoPageTable {
   removeDomain(d: IoptDomain): void {
     const i = this.domains.indexOf(d);
     if (i < 0) return;
-    this.domains.splice(i, 1);
+    // As iopt_table_remove_domain: the last domain moves into the hole, so
+    // domains[0] stays what the kernel takes as every area's storage domain.
+    const last = this.domains.pop()!;
+    if (i < this.domains.length) this.domains[i] = last;
     if (!this.domains.length) {
       for (const id of this.allAreas()) { const p = this.aPages[id]; if (p) this.unfillArea(id, p); }
     }

@@ -11,13 +11,15 @@ import { PinLedger } from './pages.ts';
 import { Task } from './task.ts';
 import { type AddressSpace, Backing } from './usermem.ts';
 import { MAP_HUGETLB, MAP_PRIVATE } from '../spec/loader/constants.ts';
+import { NOIOMMU_DEVICE_PATH, openNoiommuDevice } from './vfio_device.ts';
 
 /** An open file: one object however many descriptors (of any process) refer to it; released on the last close. */
 export type File = { refs: number } & (
   | { kind: 'iommufd'; ctx: IommufdCtx }
   | { kind: 'memfd'; backing: Backing; name: string }
-  /** A file the engine creates around one of its objects (the selftest's access file); release() runs on its last close. */
-  | { kind: 'engine'; name: string; owner: object; release(): void });
+  /** A file the engine creates around one of its objects (the selftest's access file); release() runs on its last close.
+   *  One with ioctl() answers ioctls of its own (the VFIO no-IOMMU device, vfio_device.ts). */
+  | { kind: 'engine'; name: string; owner: object; release(): void; ioctl?(p: Process, request: number, arg: number): number });
 
 const DEVICES: Record<string, (p: Process) => IommufdCtx> = {
   '/dev/iommu': (p) => new IommufdCtx(p.fail, p.pins, false, p.config),
@@ -74,6 +76,8 @@ export class Process {
   }
 
   open(path: string): number {
+    // The no-IOMMU device cdev exists only with CONFIG_IOMMUFD_NOIOMMU.
+    if (path === NOIOMMU_DEVICE_PATH && this.config.iommufdNoiommu) return openNoiommuDevice(this);
     const make = DEVICES[path];
     if (!make) return -ENOENT;
     return this.install({ kind: 'iommufd', ctx: make(this), refs: 1 });
@@ -92,6 +96,7 @@ export class Process {
   ioctl(fd: number, request: number, arg: number): number {
     const f = this.fds.get(fd);
     if (!f) return -EBADF;
+    if (f.kind === 'engine' && f.ioctl) return f.ioctl(this, request >>> 0, arg);
     if (f.kind !== 'iommufd') return -ENOTTY;
     return iommufdIoctl(f.ctx, this.task, request >>> 0, arg, this);
   }

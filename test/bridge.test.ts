@@ -162,7 +162,7 @@ type Rng = ReturnType<typeof rng>;
 
 const CMDS = ['start', 'reset', 'stop', 'open', 'close', 'ioctl', 'read', 'write', 'poll', 'mmap', 'munmap',
   'mprotect', 'memRead', 'memWrite', 'memfdCreate', 'ftruncate', 'procStatus', 'setMemlockLimit', 'dropCapIpcLock', 'dropCapSysResource', 'dropCapSysRawio',
-  'fork', 'exitChild'];
+  'fork', 'exitChild', 'physAddr'];
 
 function anyValue(r: Rng, depth = 0): unknown {
   switch (r.int(depth > 2 ? 12 : 14)) {
@@ -210,6 +210,7 @@ function someRequest(r: Rng, seq: number, addrs: bigint[]): Json {
     case 'procStatus': return r.int(2) ? { seq, cmd: 'procStatus' } : { seq, cmd: 'procStatus', of: r.pick(['self', 'parent']) };
     case 'setMemlockLimit': return { seq, cmd: 'setMemlockLimit', limit: r.pick(['0xffffffffffffffff', '0x0', u64(r.int(1 << 24))]) };
     case 'dropCapIpcLock': case 'dropCapSysResource': case 'dropCapSysRawio': case 'fork': case 'exitChild': return { seq, cmd: r.pick(['dropCapIpcLock', 'dropCapSysResource', 'dropCapSysRawio', 'fork', 'exitChild']) };
+    case 'physAddr': return { seq, cmd: 'physAddr', addr: addr() };
     default: return { seq, cmd: 'ftruncate', fd: fd(), length: len() };
   }
 }

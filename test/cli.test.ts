@@ -63,7 +63,7 @@ test('--timeout is a positive whole number of milliseconds; --format, --backend 
   for (const t of ['abc', '0', '-5', '1.5', '10s', '']) await refused(['run', `--timeout=${t}`], /^iommufd-conform run: --timeout '.*': expected a whole number of milliseconds/);
   await refused(['run', '--format', 'jsn'], /unknown formatter 'jsn' .*did you mean json\?/);
   await refused(['run', '--format', 'json:'], /--format 'json:': no file after ':'/);
-  await refused(['run', '--backend', 'kernl'], /--backend 'kernl': unknown backend 'kernl'; did you mean 'kernel'\? \(known: reference, reference-notest, cmd:<argv\.\.\.>, kernel/);
+  await refused(['run', '--backend', 'kernl'], /--backend 'kernl': unknown backend 'kernl'; did you mean 'kernel'\? \(known: reference, reference-notest, reference-nonoiommu, cmd:<argv\.\.\.>, kernel/);
   await refused(['run', '--backend', 'kernel-5.10'], /--backend 'kernel-5.10': no kernel backend for Linux 5.10 \(known: kernel-7.3, kernel-6.12\)/);
   await refused(['run', '--backend', 'cmd:'], /cmd: needs a program/);
 });

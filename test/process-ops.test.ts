@@ -69,7 +69,7 @@ async function forkSequence(b: Backend): Promise<void> {
 test('the fork sequence on the reference backend', async () => {
   const b = new ReferenceBackend();
   await forkSequence(b);
-  assert.deepEqual(b.info.processOps, ['procStatus', 'setMemlockLimit', 'dropCapIpcLock', 'dropCapSysResource', 'dropCapSysRawio', 'fork', 'exitChild']);
+  assert.deepEqual(b.info.processOps, ['procStatus', 'setMemlockLimit', 'dropCapIpcLock', 'dropCapSysResource', 'dropCapSysRawio', 'fork', 'exitChild', 'physAddr']);
 });
 
 test('the fork sequence through serve and the process backend', async () => {

@@ -4,7 +4,7 @@
 import type { Backend } from './interface.ts';
 import { ProcessBackend, spawnChannel } from './process.ts';
 import { kernelBackend } from './kernel.ts';
-import { checkBackendName, KERNELS } from './names.mjs';
+import { checkBackendName, KERNELS, referenceWithout } from './names.mjs';
 
 export { BACKENDS, KERNELS, checkBackendName } from './names.mjs';
 
@@ -14,9 +14,14 @@ export interface BackendOptions { timeoutMs?: number }
 /** Makes a backend; the reference engine is imported only when asked for, so that others start at once. */
 export async function createBackend(name: string, opts: BackendOptions = {}): Promise<Backend> {
   checkBackendName(name);
-  if (name === 'reference') return new (await import('./reference.ts')).ReferenceBackend();
-  // The same engine as a kernel built without CONFIG_IOMMUFD_TEST: no IOMMU_TEST_CMD.
-  if (name === 'reference-notest') return new (await import('./reference.ts')).ReferenceBackend({ iommufdTest: false });
+  // The engine, as a test kernel or (reference-no<option>...) one built without some options:
+  // -notest has no IOMMU_TEST_CMD, -nonoiommu only the stub of IOMMU_IOAS_NOIOMMU_GET_PA.
+  const without = referenceWithout(name);
+  if (without) {
+    const { ReferenceBackend } = await import('./reference.ts');
+    const { testKernelWithout } = await import('../../reference/config.ts');
+    return new ReferenceBackend(testKernelWithout(without), name);
+  }
   if (name.startsWith('cmd:')) {
     const argv = name.slice(4).trim().split(/\s+/).filter(Boolean);
     return new ProcessBackend({ name: argv.join(' '), timeoutMs: opts.timeoutMs ?? 10_000, connect: () => spawnChannel(argv) });

@@ -39,10 +39,12 @@ export interface BackendInfo {
   reason?: string;
   /** The page size of the backend's processes in bytes (sysconf(_SC_PAGESIZE)), when it says. */
   pageSize?: number;
+  /** The path of a VFIO device without an IOMMU whose cdev scenarios may bind to an iommufd, when it has one. */
+  noiommuDevice?: string;
 }
 
 /** The process-level operations of the interface (wire commands of the same names). */
-export const PROCESS_OPS = ['procStatus', 'setMemlockLimit', 'dropCapIpcLock', 'dropCapSysResource', 'dropCapSysRawio', 'fork', 'exitChild'] as const;
+export const PROCESS_OPS = ['procStatus', 'setMemlockLimit', 'dropCapIpcLock', 'dropCapSysResource', 'dropCapSysRawio', 'fork', 'exitChild', 'physAddr'] as const;
 export type ProcessOp = typeof PROCESS_OPS[number];
 
 /** The backend failed (not the call): the scenario is errored, not failed. */
@@ -102,5 +104,7 @@ export interface Backend {
   fork(): Promise<SysResult>;
   /** The current (forked) child exits; its parent becomes current again. */
   exitChild(): Promise<SysResult>;
+  /** The physical address behind addr in the current process (/proc/self/pagemap), in addr; ENOENT when no page is there. */
+  physAddr(addr: bigint): Promise<SysResult & { addr?: bigint }>;
   dispose(): Promise<void>;
 }

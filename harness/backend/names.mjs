@@ -13,7 +13,21 @@ export class BackendStartError extends Error {
 
 /** The kernels tools/kernel/build.sh can build; `kernel` alone is the first. */
 export const KERNELS = Object.freeze(['7.3', '6.12']);
-export const BACKENDS = Object.freeze(['reference', 'reference-notest', 'cmd:<argv...>', 'kernel', ...KERNELS.map((v) => `kernel-${v}`)]);
+/**
+ * `reference-no<option>`: the engine as a test kernel built without a Kconfig
+ * option, one or more suffixes joined (`reference-notest-nonoiommu`).
+ */
+export const REFERENCE_WITHOUT = Object.freeze({ notest: 'IOMMUFD_TEST', nonoiommu: 'IOMMUFD_NOIOMMU' });
+export const BACKENDS = Object.freeze(['reference', 'reference-notest', 'reference-nonoiommu', 'cmd:<argv...>', 'kernel', ...KERNELS.map((v) => `kernel-${v}`)]);
+
+/** The Kconfig options a `reference[-no<option>...]` name leaves out ([] for `reference`), or undefined for another name. */
+export function referenceWithout(name) {
+  if (name === 'reference') return [];
+  if (!name.startsWith('reference-')) return undefined;
+  const parts = name.slice('reference-'.length).split('-');
+  if (!parts.every((p) => Object.hasOwn(REFERENCE_WITHOUT, p)) || new Set(parts).size !== parts.length) return undefined;
+  return parts.map((p) => REFERENCE_WITHOUT[p]);
+}
 
 /** Levenshtein distance, for suggesting the name a typing mistake meant. */
 function distance(a, b) {
@@ -35,7 +49,7 @@ function unknownName(name) {
 
 /** Checks a backend name without starting anything; throws a BackendStartError that says what is wrong. */
 export function checkBackendName(name) {
-  if (name === 'reference' || name === 'reference-notest') return;
+  if (referenceWithout(name)) return;
   if (name.startsWith('cmd:')) {
     if (!name.slice(4).trim()) throw new BackendStartError('cmd: needs a program to run, e.g. cmd:node bin/iommufd-conform.mjs serve');
     return;

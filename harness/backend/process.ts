@@ -242,6 +242,7 @@ export class ProcessBackend implements Backend {
   dropCapSysRawio() { return this.sys('dropCapSysRawio'); }
   fork() { return this.sys('fork'); }
   exitChild() { return this.sys('exitChild'); }
+  physAddr(addr: bigint) { return this.sys('physAddr', { addr: u64(addr) }); }
 
   async dispose(): Promise<void> {
     const ch = this.channel;

@@ -1,7 +1,9 @@
 // The reference engine as a backend, in-process.
 import { errno, loadSpec } from '../../spec/loader/load.ts';
 import { Process } from '../../reference/process.ts';
-import { TEST_KERNEL, type KernelConfig } from '../../reference/config.ts';
+import { TEST_KERNEL, hasOption, type KernelConfig } from '../../reference/config.ts';
+import { NOIOMMU_DEVICE_PATH } from '../../reference/vfio_device.ts';
+import { physAddr } from '../../reference/noiommu_phys.ts';
 import { EFAULT, EINVAL, ENOSYS } from '../../reference/errno.ts';
 import { PAGE_SIZE, TASK_SIZE, userAddr as toAddr } from '../../reference/usermem.ts';
 import { UNIMPLEMENTED } from '../../reference/main.ts';
@@ -20,16 +22,18 @@ export class ReferenceBackend implements Backend {
   private procs: Process[];
   private get proc(): Process { return this.procs.at(-1)!; }
 
-  constructor(private readonly config: KernelConfig = TEST_KERNEL) {
+  constructor(private readonly config: KernelConfig = TEST_KERNEL, name = 'reference') {
     const spec = loadSpec();
     this.procs = [this.newProcess()];
-    const configured = (n: string) => config.iommufdTest || spec.ioctls.get(n)!.requires !== 'IOMMUFD_TEST';
+    // An ioctl whose option the kernel lacks is left out, as a kernel's backend declares it.
+    const configured = (n: string) => { const r = spec.ioctls.get(n)!.requires; return !r || hasOption(config, r); };
     this.info = {
-      name: config.iommufdTest ? 'reference' : 'reference-notest', version: '0.1.0', kernel: '7.3', available: true, pageSize: PAGE_SIZE,
+      name, version: '0.1.0', kernel: '7.3', available: true, pageSize: PAGE_SIZE,
       ioctls: [...spec.ioctls.keys()].filter((n) => !UNIMPLEMENTED.includes(n) && configured(n)),
       testOps: [],
       processOps: [...PROCESS_OPS],
     };
+    if (config.iommufdNoiommu) this.info.noiommuDevice = NOIOMMU_DEVICE_PATH;
     if (UNIMPLEMENTED.length) this.info.reason = `not modelled yet: ${UNIMPLEMENTED.join(', ')}`;
   }
 
@@ -135,6 +139,11 @@ export class ReferenceBackend implements Backend {
     if (this.procs.length < 2) return { ret: -1, errno: ECHILD };
     this.procs.pop()!.exit();
     return ok();
+  }
+
+  async physAddr(addr: bigint) {
+    const phys = physAddr(this.proc.mm, toAddr(addr));
+    return typeof phys === 'number' ? res(phys) : { ...ok(), addr: phys };
   }
 
   async dispose(): Promise<void> { this.exitAll(); this.procs = [new Process()]; }

@@ -43,6 +43,7 @@ const HANDLERS: Record<string, Handler> = {
   dropCapSysRawio: async (b) => plain(await b.dropCapSysRawio()),
   fork: async (b) => plain(await b.fork()),
   exitChild: async (b) => plain(await b.exitChild()),
+  physAddr: async (b, r) => plain(await b.physAddr(fromU64(r.addr as string))),
 };
 
 /** The seq of a line that is not a valid request, if it has a usable one (else 0). */

@@ -135,7 +135,9 @@ esac
 
 # --- Command line ----------------------------------------------------------
 
-append="console=ttyS0 hugepages=128 panic=-1 conformance_port=$guest_port"
+# vfio.enable_unsafe_noiommu_mode=1: the edu device below, bound to vfio-pci by
+# /init, gets a no-IOMMU cdev (there is no IOMMU in this VM).
+append="console=ttyS0 hugepages=128 panic=-1 vfio.enable_unsafe_noiommu_mode=1 conformance_port=$guest_port"
 [[ -n ${IOMMUFD_CONFORMANCE_APPEND:-} ]] && append+=" $IOMMUFD_CONFORMANCE_APPEND"
 if [[ ${#bridge_args[@]} -gt 0 ]]; then
   for a in "${bridge_args[@]}"; do
@@ -146,6 +148,7 @@ fi
 
 cmd=("$qemu" "${accel[@]}" -smp 1 -m "$mem" -machine pc -nodefaults -nographic -no-reboot
   -kernel "$kernel" -initrd "$initrd" -append "$append"
+  -device edu
   "${port_opts[@]}")
 
 timeout_s=${IOMMUFD_CONFORMANCE_TIMEOUT:-}

@@ -13,7 +13,9 @@
 #   1. mounts proc, sysfs, devtmpfs on /dev, debugfs, tmpfs on /tmp and
 #      hugetlbfs on /dev/hugepages;
 #   2. prints `ls -l /dev/iommu /dev/vfio/vfio` and a line
-#      "IOMMUFD-CONFORMANCE: guest up ..." to the console (ttyS0);
+#      "IOMMUFD-CONFORMANCE: guest up ..." to the console (ttyS0), binds
+#      qemu's edu PCI device to vfio-pci (its no-IOMMU cdev, with
+#      vfio.enable_unsafe_noiommu_mode=1) and lists /dev/vfio/devices;
 #   3. waits (up to 10 s) for the protocol port, /dev/$conformance_port
 #      (default hvc0, the virtio console; ttyS1 also works), puts it in raw
 #      mode without echo, prints the marker line
@@ -146,6 +148,14 @@ halt() {
 say "guest up, kernel $(uname -r), cmdline: $(cat /proc/cmdline)"
 ls -l /dev/iommu /dev/vfio/vfio
 grep -E '^Huge(Pages_Total|pagesize)' /proc/meminfo
+
+# The edu PCI device (vendor 0x1234, device 0x11e8) goes to vfio-pci, which
+# gives it the no-IOMMU cdev /dev/vfio/devices/noiommu-vfioN (7.x kernels).
+for d in /sys/bus/pci/devices/*; do
+  [ "$(cat "$d/vendor" 2>/dev/null)" = 0x1234 ] && [ "$(cat "$d/device" 2>/dev/null)" = 0x11e8 ] || continue
+  echo vfio-pci >"$d/driver_override" && echo "${d##*/}" >/sys/bus/pci/drivers_probe
+done
+ls -l /dev/vfio/devices 2>/dev/null
 
 port=/dev/${conformance_port:-hvc0}
 i=0
