@@ -39,11 +39,24 @@ export interface BackendInfo {
   reason?: string;
   /** The page size of the backend's processes in bytes (sysconf(_SC_PAGESIZE)), when it says. */
   pageSize?: number;
+  /** The operations of the 2020 IOMMU UAPI it implements (legacyUapi); none when absent. */
+  legacyUapi?: LegacyUapiOp[];
 }
 
 /** The process-level operations of the interface (wire commands of the same names). */
 export const PROCESS_OPS = ['procStatus', 'setMemlockLimit', 'dropCapIpcLock', 'dropCapSysResource', 'dropCapSysRawio', 'fork', 'exitChild'] as const;
 export type ProcessOp = typeof PROCESS_OPS[number];
+
+/**
+ * The 2020 IOMMU UAPI: an in-kernel API that VFIO was to call with a user
+ * pointer (its ioctls were never merged), so no ioctl of /dev/iommu. Four
+ * operations of the documentation, the mock device's fault report that page
+ * responses answer, and the driver's nesting features (wire command legacyUapi).
+ */
+export const LEGACY_UAPI_OPS = ['cache_invalidate', 'sva_bind_gpasid', 'sva_unbind_gpasid', 'page_response', 'report_device_fault', 'nesting_features'] as const;
+export type LegacyUapiOp = typeof LEGACY_UAPI_OPS[number];
+/** The driver behind the call: the mock nesting driver, or a bare one whose ops lack the nesting callbacks. */
+export type LegacyUapiVendor = 'mock' | 'bare';
 
 /** The backend failed (not the call): the scenario is errored, not failed. */
 export class BackendError extends Error {
@@ -101,5 +114,8 @@ export interface Backend {
   fork(): Promise<SysResult>;
   /** The current (forked) child exits; its parent becomes current again. */
   exitChild(): Promise<SysResult>;
+  /** An operation of the 2020 IOMMU UAPI on the struct at arg (bytes placed as ioctl places them, or a raw address);
+   *  errno as that API answered. A backend without it answers skipped. */
+  legacyUapi(op: LegacyUapiOp, arg: { bytes: Uint8Array } | { addr: bigint }, vendor?: LegacyUapiVendor): Promise<IoctlResult>;
   dispose(): Promise<void>;
 }
