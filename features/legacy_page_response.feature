@@ -6,7 +6,7 @@ Feature: The 2020 IOMMU UAPI answers a device's page requests
   iommu_page_response(). The answer must be version 1, may carry only
   IOMMU_PAGE_RESP_PASID_VALID, and must match a pending request: its group,
   and its PASID when the request says the response needs one. Here the mock
-  device reports the fault the scenario writes, as hardware would. Linux 6.8
+  device reports the fault the scenario writes, as hardware would. Linux 6.9
   moved these structs out of the uAPI and dropped argsz and version.
 
   Background:
