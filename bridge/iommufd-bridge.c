@@ -228,7 +228,7 @@ enum argkind { ARG_BYTES, ARG_ADDR, ARG_VALUE };
 struct req {
 	int64_t version, fd, request, length, events, timeout, prot, flags;
 	uint64_t addr, len, offset, limit;
-	struct buf bytes, str;
+	struct buf bytes, str, vendor;
 	enum argkind arg;
 	uint64_t argval;
 	struct buf argbytes;
@@ -236,6 +236,7 @@ struct req {
 
 struct result {
 	const char *error; /* set: an errored reply with this message */
+	const char *skipped; /* set: a skipped reply with this reason */
 	bool silent;       /* no reply (another process gives it) */
 	bool stop;         /* the session ends after the reply */
 	bool other_seq;    /* the reply answers seq, an earlier request */
@@ -763,6 +764,36 @@ static void cmd_phys_addr(const struct req *r, struct result *o)
 	o->addr = phys;
 }
 
+/* The 2020 IOMMU UAPI was an in-kernel API for VFIO ioctls that were never
+ * merged: no released kernel lets a process reach it, so the bridge knows the
+ * request and skips it. */
+static const char *const LEGACY_OPS[] = {
+	"cache_invalidate", "sva_bind_gpasid", "sva_unbind_gpasid",
+	"page_response", "report_device_fault", "nesting_features",
+};
+
+static bool one_of(const struct buf *b, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(names[i]) == b->n && memcmp(names[i], b->p, b->n) == 0)
+			return true;
+	return false;
+}
+
+static void cmd_legacy_uapi(const struct req *r, struct result *o)
+{
+	static const char *const vendors[] = { "mock", "bare" };
+
+	if (!one_of(&r->str, LEGACY_OPS, sizeof LEGACY_OPS / sizeof LEGACY_OPS[0]))
+		o->error = "field 'op' must name a legacyUapi operation";
+	else if (r->vendor.p && !one_of(&r->vendor, vendors, 2))
+		o->error = "field 'vendor' must be mock or bare";
+	else if (r->arg == ARG_VALUE)
+		o->error = "field 'arg' must hold bytes or addr";
+	else
+		o->skipped = "not applicable: the 2020 IOMMU UAPI was never reachable from user space in a released kernel";
+}
+
 static void cmd_exit_child(const struct req *r, struct result *o)
 {
 	(void)r;
@@ -867,6 +898,8 @@ static const struct cmd CMDS[] = {
 	{ "fork", cmd_fork, { { 0 } } },
 	{ "exitChild", cmd_exit_child, { { 0 } } },
 	{ "physAddr", cmd_phys_addr, { { "addr", F_U64, OFF(addr), 0, 0, false } } },
+	{ "legacyUapi", cmd_legacy_uapi, { { "op", F_STR, OFF(str), 0, 32, false }, { "vendor", F_STR, OFF(vendor), 0, 8, true },
+					   { "arg", F_ARG, 0, 0, 0, false } } },
 };
 
 /* ---- Replies ----------------------------------------------------------- */
@@ -917,6 +950,15 @@ static void reply_errored(uint32_t seq, const char *message)
 	reply_head(seq, "errored");
 	ob_lit(&out, "\"message\":");
 	ob_str(&out, message, strlen(message));
+	ob_lit(&out, "}}\n");
+	send_reply(seq);
+}
+
+static void reply_skipped(uint32_t seq, const char *reason)
+{
+	reply_head(seq, "skipped");
+	ob_lit(&out, "\"reason\":");
+	ob_str(&out, reason, strlen(reason));
 	ob_lit(&out, "}}\n");
 	send_reply(seq);
 }
@@ -1095,6 +1137,8 @@ static bool handle_line(char *line, size_t n)
 	handoff->in_flight = false;
 	if (o.error)
 		reply_errored(seq, o.error);
+	else if (o.skipped)
+		reply_skipped(seq, o.skipped);
 	else if (!o.silent)
 		reply_ok(seq, &o);
 	free(o.owned);

@@ -53,7 +53,7 @@ test('the generated asserts reach into anonymous member structs', () => {
 test('the spec matches the Linux uAPI headers (tools/check-headers.sh)', { skip, timeout: 20 * 60_000 }, () => {
   const r = checkHeaders();
   assert.equal(r.status, 0, r.all);
-  for (const kind of ['libc-dev-newest', 'libc-dev-system', 'kernel-source']) {
+  for (const kind of ['libc-dev-newest', 'libc-dev-system', 'kernel-source', 'libc-dev-5.10']) {
     assert.match(r.stdout, new RegExp(`^  ok    ${kind}: [1-9]\\d* asserts`, 'm'), r.all);
   }
   assert.match(r.stdout, /all \d+ asserts hold/);

@@ -9,6 +9,8 @@
 #   libc-dev-system  the system's own /usr/include (Debian 12: linux-libc-dev 6.1)
 #   kernel-source    drivers/iommu/iommufd/iommufd_test.h from the linux-source-7.3
 #                    package of trixie-backports, with the newest headers
+#   libc-dev-5.10    linux-libc-dev 5.10 from bullseye: the 2020 IOMMU UAPI structs
+#                    (cache invalidation, guest PASID bind) that Linux 5.18 removed
 #
 #   tools/check-headers.sh [--spec-root DIR] [--keep]
 #
@@ -28,6 +30,8 @@
 #                               (default: fetched; also looked for in IOMMUFD_HEADERS_DIR)
 #   IOMMUFD_SYSTEM_HEADERS_DIR  include directory for the libc-dev-system set instead of
 #                               the compiler's default /usr/include
+#   IOMMUFD_LEGACY_HEADERS_DIR  include directory of linux-libc-dev 5.10 headers (holding
+#                               linux/iommu.h with struct iommu_cache_invalidate_info)
 #   CC                          compiler (default gcc)
 set -euo pipefail
 
@@ -212,6 +216,20 @@ fi
 
 mapfile -t newest_flags < <(isystem_flags "$newest_inc")
 
+if [[ -n ${IOMMUFD_LEGACY_HEADERS_DIR:-} ]]; then
+  legacy_inc=$(cd "$IOMMUFD_LEGACY_HEADERS_DIR" && pwd) || die "IOMMUFD_LEGACY_HEADERS_DIR=$IOMMUFD_LEGACY_HEADERS_DIR is not a directory"
+  legacy_desc="headers in $legacy_inc (Linux $(linux_version "$legacy_inc"))"
+else
+  deb=$("$here/debian-fetch.sh" bullseye linux-libc-dev) || die "tools/debian-fetch.sh bullseye linux-libc-dev failed"
+  ver=$(dpkg-deb -f "$deb" Version) || die "cannot read the version of $deb"
+  dest=$cache_root/headers/linux-libc-dev_$ver
+  unpack_once "$dest" extract_deb "$deb" || die "cannot unpack $deb"
+  legacy_inc=$dest/usr/include
+  [[ $ver == 5.10.* ]] || note "warning: bullseye has linux-libc-dev $ver, not 5.10.x"
+  legacy_desc="linux-libc-dev $ver from bullseye (Linux $(linux_version "$legacy_inc"))"
+fi
+mapfile -t legacy_flags < <(isystem_flags "$legacy_inc")
+
 # --- Generate and compile -------------------------------------------------------
 
 gen_args=(--out-dir "$work")
@@ -278,11 +296,12 @@ compile() {
 compile libc-dev-newest "$newest_desc" "${newest_flags[@]}"
 compile libc-dev-system "$system_desc" ${system_flags[@]+"${system_flags[@]}"}
 compile kernel-source "$test_h_desc + $newest_desc" "${newest_flags[@]}" -I "$test_h_dir"
+compile libc-dev-5.10 "$legacy_desc" "${legacy_flags[@]}"
 
 printf '%s: spec %s\n' "$prog" "${spec_root:-$repo/spec}"
 printf '%s\n' "${report[@]}"
 if [[ $failed -gt 0 ]]; then
-  printf '%s: FAILED: %d of 3 header sets do not match the spec\n' "$prog" "$failed"
+  printf '%s: FAILED: %d of 4 header sets do not match the spec\n' "$prog" "$failed"
   exit 1
 fi
 printf '%s: all %d asserts hold\n' "$prog" "$total"

@@ -29,7 +29,7 @@ import { lineOfPointer } from '../spec/loader/jsonpos.ts';
 import { SCALAR_SIZE, type FieldDef, type ScalarType, type Spec, type StructDef, type UapiFile } from '../spec/loader/types.ts';
 
 export type CheckKind = UapiFile['check'];
-export const CHECK_KINDS: readonly CheckKind[] = ['libc-dev-newest', 'libc-dev-system', 'kernel-source'];
+export const CHECK_KINDS: readonly CheckKind[] = ['libc-dev-newest', 'libc-dev-system', 'kernel-source', 'libc-dev-5.10'];
 
 export interface Generated {
   kind: CheckKind;

@@ -41,11 +41,24 @@ export interface BackendInfo {
   pageSize?: number;
   /** The path of a VFIO device without an IOMMU whose cdev scenarios may bind to an iommufd, when it has one. */
   noiommuDevice?: string;
+  /** The operations of the 2020 IOMMU UAPI it implements (legacyUapi); none when absent. */
+  legacyUapi?: LegacyUapiOp[];
 }
 
 /** The process-level operations of the interface (wire commands of the same names). */
 export const PROCESS_OPS = ['procStatus', 'setMemlockLimit', 'dropCapIpcLock', 'dropCapSysResource', 'dropCapSysRawio', 'fork', 'exitChild', 'physAddr'] as const;
 export type ProcessOp = typeof PROCESS_OPS[number];
+
+/**
+ * The 2020 IOMMU UAPI: an in-kernel API that VFIO was to call with a user
+ * pointer (its ioctls were never merged), so no ioctl of /dev/iommu. Four
+ * operations of the documentation, the mock device's fault report that page
+ * responses answer, and the driver's nesting features (wire command legacyUapi).
+ */
+export const LEGACY_UAPI_OPS = ['cache_invalidate', 'sva_bind_gpasid', 'sva_unbind_gpasid', 'page_response', 'report_device_fault', 'nesting_features'] as const;
+export type LegacyUapiOp = typeof LEGACY_UAPI_OPS[number];
+/** The driver behind the call: the mock nesting driver, or a bare one whose ops lack the nesting callbacks. */
+export type LegacyUapiVendor = 'mock' | 'bare';
 
 /** The backend failed (not the call): the scenario is errored, not failed. */
 export class BackendError extends Error {
@@ -106,5 +119,8 @@ export interface Backend {
   exitChild(): Promise<SysResult>;
   /** The physical address behind addr in the current process (/proc/self/pagemap), in addr; ENOENT when no page is there. */
   physAddr(addr: bigint): Promise<SysResult & { addr?: bigint }>;
+  /** An operation of the 2020 IOMMU UAPI on the struct at arg (bytes placed as ioctl places them, or a raw address);
+   *  errno as that API answered. A backend without it answers skipped. */
+  legacyUapi(op: LegacyUapiOp, arg: { bytes: Uint8Array } | { addr: bigint }, vendor?: LegacyUapiVendor): Promise<IoctlResult>;
   dispose(): Promise<void>;
 }

@@ -5,7 +5,7 @@
 // process's stderr; the next call starts a new process.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { onLines, overlongReason } from './lines.ts';
-import { BackendError, BackendSkipped, BackendStartError, type Backend, type BackendInfo, type IoctlArg, type IoctlResult, type SysResult } from './interface.ts';
+import { BackendError, BackendSkipped, BackendStartError, type Backend, type BackendInfo, type IoctlArg, type IoctlResult, type LegacyUapiOp, type LegacyUapiVendor, type SysResult } from './interface.ts';
 
 export { BackendError, BackendSkipped };
 import { PROTOCOL_VERSION, warmValidators, argToWire, fromHex, fromU64, parseReply, toHex, u64, type WireResult } from './protocol.ts';
@@ -243,6 +243,9 @@ export class ProcessBackend implements Backend {
   fork() { return this.sys('fork'); }
   exitChild() { return this.sys('exitChild'); }
   physAddr(addr: bigint) { return this.sys('physAddr', { addr: u64(addr) }); }
+  legacyUapi(op: LegacyUapiOp, arg: { bytes: Uint8Array } | { addr: bigint }, vendor?: LegacyUapiVendor): Promise<IoctlResult> {
+    return this.sys('legacyUapi', { op, ...(vendor ? { vendor } : {}), arg: argToWire(arg) });
+  }
 
   async dispose(): Promise<void> {
     const ch = this.channel;

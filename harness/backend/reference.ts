@@ -7,7 +7,8 @@ import { physAddr } from '../../reference/noiommu_phys.ts';
 import { EFAULT, EINVAL, ENOSYS } from '../../reference/errno.ts';
 import { PAGE_SIZE, TASK_SIZE, userAddr as toAddr } from '../../reference/usermem.ts';
 import { UNIMPLEMENTED } from '../../reference/main.ts';
-import { PROCESS_OPS, PROT_READ, PROT_WRITE, type Backend, type BackendInfo, type IoctlArg, type IoctlResult, type SysResult } from './interface.ts';
+import { legacyUapi } from '../../reference/legacy/uapi.ts';
+import { LEGACY_UAPI_OPS, PROCESS_OPS, PROT_READ, PROT_WRITE, type Backend, type BackendInfo, type IoctlArg, type IoctlResult, type LegacyUapiOp, type LegacyUapiVendor, type SysResult } from './interface.ts';
 
 const ok = (ret = 0): SysResult => ({ ret, errno: 0 });
 const res = (rc: number): SysResult => (rc < 0 ? { ret: -1, errno: -rc } : ok(rc));
@@ -32,6 +33,7 @@ export class ReferenceBackend implements Backend {
       ioctls: [...spec.ioctls.keys()].filter((n) => !UNIMPLEMENTED.includes(n) && configured(n)),
       testOps: [],
       processOps: [...PROCESS_OPS],
+      legacyUapi: [...LEGACY_UAPI_OPS],
     };
     if (config.iommufdNoiommu) this.info.noiommuDevice = NOIOMMU_DEVICE_PATH;
     if (UNIMPLEMENTED.length) this.info.reason = `not modelled yet: ${UNIMPLEMENTED.join(', ')}`;
@@ -57,17 +59,27 @@ export class ReferenceBackend implements Backend {
   async ioctl(fd: number, request: number, arg: IoctlArg): Promise<IoctlResult> {
     if ('value' in arg) return res(this.proc.ioctl(fd, request, toAddr(arg.value)));
     if ('addr' in arg) return res(this.proc.ioctl(fd, request, toAddr(arg.addr)));
+    return this.placed(arg.bytes, (at) => this.proc.ioctl(fd, request, at));
+  }
+
+  /** Calls fn with bytes placed in a fresh mapping of the caller's memory; the result carries them as fn left them. */
+  private placed(bytes: Uint8Array, fn: (at: number) => number): IoctlResult {
     const mm = this.proc.mm;
-    const len = Math.max(arg.bytes.length, 1);
+    const len = Math.max(bytes.length, 1);
     const at = mm.mmap(len, PROT_READ | PROT_WRITE);
     if (at < 0) return res(at);
-    mm.copyTo(at, arg.bytes);
-    const r: IoctlResult = res(this.proc.ioctl(fd, request, at));
-    const after = new Uint8Array(arg.bytes.length);
+    mm.copyTo(at, bytes);
+    const r: IoctlResult = res(fn(at));
+    const after = new Uint8Array(bytes.length);
     mm.copyFrom(at, after);
     mm.munmap(at, len);
     r.bytes = after;
     return r;
+  }
+
+  async legacyUapi(op: LegacyUapiOp, arg: { bytes: Uint8Array } | { addr: bigint }, vendor: LegacyUapiVendor = 'mock'): Promise<IoctlResult> {
+    if ('addr' in arg) return res(legacyUapi(this.proc, op, toAddr(arg.addr), vendor));
+    return this.placed(arg.bytes, (at) => legacyUapi(this.proc, op, at, vendor));
   }
 
   async read(_fd: number, _length: number) { return { ret: -1, errno: ENOSYS }; }

@@ -1,7 +1,7 @@
 // `iommufd-conform serve`: a backend (the reference engine by default) as a
 // wire-protocol server on standard input and output.
 import type { Readable, Writable } from 'node:stream';
-import { BackendSkipped, type Backend, type SysResult } from './interface.ts';
+import { BackendSkipped, type Backend, type LegacyUapiOp, type LegacyUapiVendor, type SysResult } from './interface.ts';
 import { onLines, overlongReason } from './lines.ts';
 import { PROTOCOL_VERSION, argFromWire, fromHex, fromU64, parseRequest, toHex, u64, type Reply, type Request, type WireResult } from './protocol.ts';
 
@@ -44,6 +44,11 @@ const HANDLERS: Record<string, Handler> = {
   fork: async (b) => plain(await b.fork()),
   exitChild: async (b) => plain(await b.exitChild()),
   physAddr: async (b, r) => plain(await b.physAddr(fromU64(r.addr as string))),
+  legacyUapi: async (b, r) => {
+    const arg = argFromWire(r.arg as Record<string, string>);
+    if ('value' in arg) throw new Error('legacyUapi takes arg.bytes or arg.addr');
+    return plain(await b.legacyUapi(r.op as LegacyUapiOp, arg, r.vendor as LegacyUapiVendor | undefined));
+  },
 };
 
 /** The seq of a line that is not a valid request, if it has a usable one (else 0). */

@@ -7,7 +7,8 @@
 // state exactly as before it; when a scenario's process exits, nothing may
 // stay pinned or charged.
 import type { Envelope } from '@cucumber/messages';
-import type { Backend, IoctlArg, IoctlResult } from '../backend/interface.ts';
+import type { Backend, IoctlArg, IoctlResult, LegacyUapiOp, LegacyUapiVendor } from '../backend/interface.ts';
+import { legacyDevice } from '../../reference/legacy/uapi.ts';
 import { ReferenceBackend } from '../backend/reference.ts';
 import { presetBackend } from '../backend/preset.ts';
 import { ConformanceCollector } from '../report/conformance.ts';
@@ -34,7 +35,7 @@ export const NOT_ATOMIC_IN_THE_KERNEL: Record<string, string> = {
 
 /** Everything a call may not change when it fails: each iommufd's state and the accounting of the tasks it charges. */
 export function observeProcess(p: Process): string {
-  return [...p.iommufds()].map(([fd, ctx]) => `fd ${fd}: ${ctx.observe(p.task)}`).join('\n');
+  return [...p.iommufds()].map(([fd, ctx]) => `fd ${fd}: ${ctx.observe(p.task)}`).concat(`legacy: ${legacyDevice(p).observe()}`).join('\n');
 }
 
 /** The reference engine with the sweep's checks around every call. */
@@ -68,18 +69,28 @@ class SweepBackend extends ReferenceBackend {
   }
 
   override async ioctl(fd: number, request: number, arg: IoctlArg): Promise<IoctlResult> {
+    return this.checked(name(request), () => super.ioctl(fd, request, arg));
+  }
+
+  // The 2020 IOMMU UAPI's entry points allocate too (a bind, a fault report).
+  override async legacyUapi(op: LegacyUapiOp, arg: { bytes: Uint8Array } | { addr: bigint }, vendor?: LegacyUapiVendor): Promise<IoctlResult> {
+    return this.checked(`legacyUapi ${op}`, () => super.legacyUapi(op, arg, vendor));
+  }
+
+  /** One call named what, with the sweep's checks: after the injected failure fires, ENOMEM (or its own errno) and no change. */
+  private async checked(what: string, run: () => Promise<IoctlResult>): Promise<IoctlResult> {
     const p = this.process;
     const before = this.n && !this.fired ? observeProcess(p) : '';
-    const r = await super.ioctl(fd, request, arg);
+    const r = await run();
     const index = this.calls++;
     this.recording?.push(r.errno);
     if (this.n && !this.fired && p.fail.passed >= this.n) {
       this.fired = true;
       const want = this.baseline.get(this.scenario)?.[index];
-      const call = `call ${index + 1} (${name(request)})`;
+      const call = `call ${index + 1} (${what})`;
       if (r.errno !== ENOMEM && r.errno !== want) this.violate(call, `returned errno ${r.errno} after an injected failure; expected ENOMEM or ${want ?? 'its own result'}`);
       if (r.errno && observeProcess(p) !== before) {
-        if (NOT_ATOMIC_IN_THE_KERNEL[name(request)]) this.notAtomic++;
+        if (NOT_ATOMIC_IN_THE_KERNEL[what]) this.notAtomic++;
         else this.violate(call, 'failed but changed the observable state');
       }
     }

@@ -13,6 +13,7 @@ export const TABLE_STEPS: { pattern: RegExp; struct: (m: RegExpExecArray, spec: 
     struct: (m, s) => s.ioctls.get(m[1]!)?.struct,
   },
   { pattern: /^user memory holding an? ([a-z0-9_]+) as \$[a-z_][a-z0-9_]*:$/, struct: (m, s) => s.structs.get(m[1]!) },
+  { pattern: /^user memory holding the first \d+ bytes of an? ([a-z0-9_]+), then an unmapped page, as \$[a-z_][a-z0-9_]*:$/, struct: (m, s) => s.structs.get(m[1]!) },
 ];
 
 /** Lines of a field | value table as [field, value] pairs; the header row "field | value" is optional. */

@@ -12,6 +12,8 @@ export interface Rule {
   expected: { errno?: string; effect?: string };
   source: { doc: string; section: string };
   since: string;
+  /** The first kernel version without the behaviour, for an interface since removed. */
+  until?: string;
   ioctls?: string[];
   pending?: string;
   divergence?: string;

@@ -73,7 +73,7 @@ export interface IoctlDef {
 export interface UapiFile {
   path: string;
   header: string;
-  check: 'libc-dev-newest' | 'libc-dev-system' | 'kernel-source';
+  check: 'libc-dev-newest' | 'libc-dev-system' | 'kernel-source' | 'libc-dev-5.10';
   structs: string[];
   enums: string[];
   ioctls: string[];
