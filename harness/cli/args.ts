@@ -55,7 +55,24 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   rules: {
     summary: 'each rule with the scenarios that cover it, then the rules not yet covered',
-    options: { features: FEATURES, json: { type: 'boolean', help: 'the same as JSON' } },
+    options: {
+      features: FEATURES, json: { type: 'boolean', help: 'the same as JSON' },
+      uncovered: { type: 'boolean', help: 'only the rules no scenario covers, with their pending reasons' },
+    },
+    notes: [PATHS_NOTE],
+  },
+  diff: {
+    summary: 'what changed between two runs: new failures, fixes, changed errno, new and removed scenarios; exit 1 on a new or changed failure',
+    positionals: 'A B',
+    options: { json: { type: 'boolean', help: 'the comparison as JSON' } },
+    notes: ['A and B are conformance.json files of two runs (A the older).', PATHS_NOTE],
+  },
+  'update-expectations': {
+    summary: "write a backend's expectations from a run: its failures listed, entries that pass or are gone dropped, reasons kept",
+    options: {
+      report: { type: 'string', arg: 'FILE', help: "the run's conformance.json (default: the project's reports/conformance.json)" },
+      output: { type: 'string', arg: 'FILE', help: 'the expectations file (default: expectations/<backend of the report>.json)' },
+    },
     notes: [PATHS_NOTE],
   },
 };

@@ -1,7 +1,7 @@
 // The iommufd-conform command line. Every option and path is checked before
 // anything runs: a mistake is one line and exit 2 (harness/cli/args.ts,
 // checks.ts). Paths are the user's: relative to the current directory.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PROJECT_ROOT } from '../../spec/loader/root.ts';
 import { UsageError, commandHelp, parseCommand, usage, type Parsed } from './args.ts';
 import { backendName, existingDir, existingFile, featurePaths, formatSpec, outputDir, parseSelected, positiveMs, tagExpression, unknownTags } from './checks.ts';
@@ -64,8 +64,22 @@ const COMMAND_MAIN: Record<string, (v: Values, positionals: string[]) => Promise
   serve: async () => (await import('./serve.ts')).serveMain(),
   failnth,
   lint: lintCommand,
-  rules: async (v) => (await import('./rules.ts')).rulesReport(featureDir(v), v.json === true),
+  rules: async (v) => (await import('./rules.ts')).rulesReport(featureDir(v), v.json === true, v.uncovered === true),
+  diff: diffCommand,
+  'update-expectations': updateExpectationsCommand,
 };
+
+async function diffCommand(v: Values, positionals: string[]): Promise<number> {
+  if (positionals.length !== 2) throw new UsageError(`expected two reports, A and B; got ${positionals.length} (see iommufd-conform diff --help)`);
+  const [a, b] = positionals.map((p) => existingFile('report', p));
+  return (await import('../diff/diff.ts')).diffCommand(a!, b!, v.json === true);
+}
+
+async function updateExpectationsCommand(v: Values): Promise<number> {
+  const report = opt(v, 'report', (s) => existingFile('--report', s), join(PROJECT_ROOT, 'reports', 'conformance.json'))!;
+  const output = opt(v, 'output', (s) => resolve(s));
+  return (await import('../report/update-expectations.ts')).updateCommand(report, output);
+}
 
 /** Errors as lines: a usage error names its command; an aggregate gives one line per error. */
 function reportError(cmd: string, e: unknown): number {
