@@ -133,3 +133,22 @@ test('lint knows every step that sets a $name: each step definition that remembe
   }
   assert.ok(setters >= 10, `${setters} setters found`);
 });
+
+test('an undefined step gets a snippet in the project\'s parameter types and the nearest existing steps', async () => {
+  const { dir } = featureDir('Feature: f\n  @OBJECTS.DESTROY.UNKNOWN\n  Scenario: s\n    Given an open iommufd\n    When I call IOMMU_DESTROY on $iommufd with an id of 7\n    Then it fail with ENOENT\n');
+  const { problems } = await lint(dir, { coverage: false });
+  const p = problems.find((x) => x.message === 'no step definition matches: "it fail with ENOENT"');
+  assert.ok(p?.hint, JSON.stringify(problems));
+  assert.equal(p.hint[1], '  it fails with {errno}');
+  assert.ok(p.hint.includes("  Then('it fail with {errno}', async function (this: IommufdWorld, name: string) {"), p.hint.join('\n'));
+  const q = problems.find((x) => x.message.includes('with an id of 7'));
+  assert.ok(q?.hint?.includes("  When('I call {ioctl} on {var} with an id of {int}', async function (this: IommufdWorld, ioctl: string, name: string, n: number) {"), q?.hint?.join('\n'));
+});
+
+test('lint checks the size, min and below_min columns of an ioctl outline against spec/', async () => {
+  const text = (await import('node:fs')).readFileSync(join(import.meta.dirname, '..', 'features', 'argsz.feature'), 'utf8');
+  const { dir, file } = featureDir(text.replace('| IOMMU_IOAS_ALLOC              | 12   | 12  | 11        |', '| IOMMU_IOAS_ALLOC              | 16   | 12  | 11        |'));
+  const { problems } = await lint(dir, { coverage: false });
+  const lines = problems.map((p) => `${p.file}:${p.line}: ${p.message}`);
+  assert.deepEqual(lines, [`${file}:21: column 'size' of IOMMU_IOAS_ALLOC is 16, but spec/ gives its struct size as 12`]);
+});

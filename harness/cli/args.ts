@@ -44,7 +44,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
   serve: { summary: 'the reference engine as a wire-protocol server on stdin/stdout', options: {} },
   lint: {
     summary: 'check scenarios, steps, tables, $names and rule coverage; problems as file:line: message, exit 1',
-    options: { features: FEATURES },
+    options: {
+      features: FEATURES,
+      watch: { type: 'boolean', help: 'lint again on every save: a changed feature file alone, everything on a change of spec/rules or spec/uapi (Ctrl-C ends)' },
+    },
     notes: [PATHS_NOTE],
   },
   failnth: {

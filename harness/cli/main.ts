@@ -52,9 +52,13 @@ const featureDir = (v: Values) => opt(v, 'features', (s) => existingDir('--featu
 
 async function lintCommand(v: Values): Promise<number> {
   const dir = featureDir(v);
-  const { lint } = await import('../lint/lint.ts');
+  if (v.watch) {
+    (await import('../lint/watch.ts')).watchLint(dir);
+    return await new Promise<number>(() => {}); // until Ctrl-C
+  }
+  const [{ lint }, { formatProblems }] = await Promise.all([import('../lint/lint.ts'), import('../lint/watch.ts')]);
   const { problems, scenarios, rules } = await lint(dir);
-  for (const p of problems) console.log(`${p.file}:${p.line}: ${p.message}`);
+  for (const l of formatProblems(problems)) console.log(l);
   console.log(`lint: ${scenarios.length} scenarios, ${rules.size} rules, ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
   return problems.length ? 1 : 0;
 }
