@@ -152,3 +152,35 @@ test('lint checks the size, min and below_min columns of an ioctl outline agains
   const lines = problems.map((p) => `${p.file}:${p.line}: ${p.message}`);
   assert.deepEqual(lines, [`${file}:21: column 'size' of IOMMU_IOAS_ALLOC is 16, but spec/ gives its struct size as 12`]);
 });
+
+test('lint checks the level tag: a scenario of a linux-level rule carries @linux, and a scenario with @linux names such a rule', async () => {
+  const { dir, file } = featureDir(`Feature: levels
+  Background:
+    Given an open iommufd
+
+  @IOAS_UNMAP.PRECEDENCE
+  Scenario: pins the order of checks without the tag
+    When I call IOMMU_IOAS_UNMAP with:
+      | ioas_id | 99 |
+      | length  | 0  |
+    Then it fails with ENOENT
+
+  @OBJECTS.DESTROY.UNKNOWN @linux
+  Scenario: a documented rule tagged linux
+    When I call IOMMU_DESTROY with:
+      | id | 7 |
+    Then it fails with ENOENT
+
+  @IOAS_UNMAP.PRECEDENCE @linux
+  Scenario: tagged as it should be
+    When I call IOMMU_IOAS_UNMAP with:
+      | ioas_id | 99 |
+      | length  | 0  |
+    Then it fails with ENOENT
+`);
+  const { problems } = await lint(dir, { coverage: false });
+  assert.deepEqual(problems.map((p) => `${p.file}:${p.line}: ${p.message}`), [
+    `${file}:6: scenario "pins the order of checks without the tag" pins Linux behaviour the documentation leaves open (rule IOAS_UNMAP.PRECEDENCE has level linux): tag it @linux`,
+    `${file}:13: scenario "a documented rule tagged linux" is tagged @linux but names no rule of level linux: drop the tag, or give the rule "level": "linux"`,
+  ]);
+});

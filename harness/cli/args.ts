@@ -38,6 +38,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       reports: { type: 'string', arg: 'DIR', help: 'where conformance.json and conformance.html go (default: the project\'s reports/)' },
       timeout: { type: 'string', arg: 'MS', help: 'per-call timeout of a backend, a whole number of milliseconds > 0 (default: 10000, kernel 30000)' },
       expectations: { type: 'string', arg: 'FILE', help: 'the expected failures (default: expectations/<backend>.json when it exists)' },
+      level: { type: 'string', arg: 'LEVEL', help: "documented: only what the documentation requires (scenarios without @linux); linux: only the Linux choices it leaves open (@linux); default: both" },
     },
     notes: ['FEATURE is a .feature file or a folder of them (default: the project\'s features/); FILE:LINE selects the scenario at that line.', PATHS_NOTE],
   },

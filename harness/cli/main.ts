@@ -29,7 +29,7 @@ async function runCommand(v: Values, positionals: string[]): Promise<number> {
   const backend = opt(v, 'backend', backendName, 'reference')!;
   const timeoutMs = opt(v, 'timeout', (s) => positiveMs('--timeout', s));
   const format = opt(v, 'format', formatSpec, 'progress')!;
-  const tags = opt(v, 'tags', tagExpression);
+  const tags = withLevel(opt(v, 'tags', tagExpression), opt(v, 'level', levelName));
   const reports = opt(v, 'reports', (s) => outputDir('--reports', s), join(PROJECT_ROOT, 'reports'))!;
   const expectations = opt(v, 'expectations', (s) => existingFile('--expectations', s));
   const paths = positionals.length ? featurePaths(positionals) : undefined;
@@ -38,6 +38,19 @@ async function runCommand(v: Values, positionals: string[]): Promise<number> {
   startBackend({ backend, timeoutMs });
   const { run } = await import('./run.ts');
   return await run({ started: true, backend, tags, format, reports, timeoutMs, expectations, paths });
+}
+
+/** --level: documented or linux (the two levels of spec/meta/rules.schema.json). */
+function levelName(s: string): 'documented' | 'linux' {
+  if (s === 'documented' || s === 'linux') return s;
+  throw new UsageError(`--level ${s}: expected documented or linux`);
+}
+
+/** The level as a tag expression joined to the user's: the scenarios of a linux rule carry @linux. */
+function withLevel(tags: string | undefined, level: 'documented' | 'linux' | undefined): string | undefined {
+  if (!level) return tags;
+  const sel = level === 'linux' ? '@linux' : 'not @linux';
+  return tags ? `(${tags}) and ${sel}` : sel;
 }
 
 async function failnth(v: Values, positionals: string[]): Promise<number> {

@@ -2,7 +2,8 @@
 // catalog, every step has a definition, every field table fits its struct,
 // names of spec/ in step texts exist, every $name is set before it is read,
 // the numbers an Examples table takes from spec/ (literals.ts) agree with it,
-// and every rule is covered by a scenario or says why not yet.
+// the level tag agrees with the rules' levels, and every rule is covered by a
+// scenario or says why not yet.
 import { relative, resolve } from 'node:path';
 import type { Envelope } from '@cucumber/messages';
 import { PROJECT_ROOT } from '../../spec/loader/root.ts';
@@ -10,7 +11,7 @@ import { loadSpec } from '../../spec/loader/load.ts';
 import { rowValue } from '../codec/values.ts';
 import { nest, type FieldValue } from '../codec/codec.ts';
 import { validateObject } from '../codec/schema.ts';
-import { loadRules, RULE_TAG, type Rule } from '../rules/catalog.ts';
+import { LEVEL_TAG, levelOf, loadRules, RULE_TAG, type Rule } from '../rules/catalog.ts';
 import { runWithCucumber } from '../cli/cucumber.ts';
 import { TABLE_STEPS, namesSet, namesUsed, tableRows } from './vocabulary.ts';
 import { closest } from '../codec/nearest.ts';
@@ -32,6 +33,17 @@ function checkTags(s: ParsedScenario, rules: Map<string, Rule>, out: LintProblem
   if (!ids.length) out.push({ file: s.file, line: s.line, message: `scenario "${s.name}" names no rule id (tag it @AREA.RULE)` });
   for (const id of ids) {
     if (!rules.has(id)) out.push({ file: s.file, line: s.line, message: `scenario "${s.name}" names unknown rule ${id}` });
+  }
+  checkLevel(s, ids, rules, out);
+}
+
+/** A scenario of a linux-level rule carries LEVEL_TAG, and a scenario with the tag names such a rule. */
+function checkLevel(s: ParsedScenario, ids: string[], rules: Map<string, Rule>, out: LintProblem[]): void {
+  const linux = ids.filter((id) => rules.has(id) && levelOf(rules.get(id)!) === 'linux');
+  const tagged = s.tags.includes(LEVEL_TAG);
+  if (linux.length && !tagged) out.push({ file: s.file, line: s.line, message: `scenario "${s.name}" pins Linux behaviour the documentation leaves open (rule ${linux.join(', ')} has level linux): tag it ${LEVEL_TAG}` });
+  if (tagged && !linux.length && ids.every((id) => rules.has(id))) {
+    out.push({ file: s.file, line: s.line, message: `scenario "${s.name}" is tagged ${LEVEL_TAG} but names no rule of level linux: drop the tag, or give the rule "level": "linux"` });
   }
 }
 
