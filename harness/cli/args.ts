@@ -71,6 +71,15 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: { json: { type: 'boolean', help: 'the comparison as JSON' } },
     notes: ['A and B are conformance.json files of two runs (A the older).', PATHS_NOTE],
   },
+  drift: {
+    summary: "record a hash of each rule's cited kernel text (drift record), or list the rules whose text differs in another tree (drift check --tree DIR)",
+    positionals: 'record|check',
+    options: {
+      tree: { type: 'string', arg: 'DIR', help: 'a kernel source tree (record: default the 7.3 tree in ~/.cache/iommufd-conformance/kernel/src; check: required)' },
+      record: { type: 'string', arg: 'VERSION', help: 'check against spec/drift/VERSION.json (default: the newest record)' },
+    },
+    notes: ['record writes spec/drift/<version of the tree>.json; check exits 1 when a rule\'s cited text changed or is gone.', PATHS_NOTE],
+  },
   'update-expectations': {
     summary: "write a backend's expectations from a run: its failures listed, entries that pass or are gone dropped, reasons kept",
     options: {

@@ -84,7 +84,18 @@ const COMMAND_MAIN: Record<string, (v: Values, positionals: string[]) => Promise
   rules: async (v) => (await import('./rules.ts')).rulesReport(featureDir(v), v.json === true, v.uncovered === true),
   diff: diffCommand,
   'update-expectations': updateExpectationsCommand,
+  drift: driftCommand,
 };
+
+async function driftCommand(v: Values, positionals: string[]): Promise<number> {
+  const [what, ...more] = positionals;
+  if ((what !== 'record' && what !== 'check') || more.length) throw new UsageError(`expected record or check${what ? `, not '${positionals.join(' ')}'` : ''} (see iommufd-conform drift --help)`);
+  const tree = opt(v, 'tree', (s) => existingDir('--tree', s));
+  const drift = await import('../drift/drift.ts');
+  if (what === 'record') return drift.recordCommand(tree);
+  if (!tree) throw new UsageError('drift check needs --tree DIR (see iommufd-conform drift --help)');
+  return drift.checkCommand(tree, v.record as string | undefined);
+}
 
 async function diffCommand(v: Values, positionals: string[]): Promise<number> {
   if (positionals.length !== 2) throw new UsageError(`expected two reports, A and B; got ${positionals.length} (see iommufd-conform diff --help)`);
