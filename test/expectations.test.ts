@@ -107,3 +107,11 @@ test('update-expectations after a run on a broken backend makes its next run gre
   const back = conform('diff', join(dir, 'a/conformance.json'), join(dir, 'b/conformance.json'));
   assert.equal(back.status, 0, back.stdout);
 });
+
+test('an expected failure keeps its own message, so update-expectations into another file records it with its errno', () => {
+  const records = [rec('one', 'failed', 'IOMMU_DESTROY failed with EINVAL, expected it to fail with ENOENT')];
+  applyExpectations(records, [e('one', { observed: 'it failed with EBUSY once' })]);
+  assert.equal(records[0]!.status, 'expected-fail');
+  const u = updateExpectations([], records, () => true);
+  assert.deepEqual(u.added.map((x) => [x.scenario, x.errno, x.observed]), [['one', 'EINVAL', 'IOMMU_DESTROY failed with EINVAL, expected it to fail with ENOENT']]);
+});

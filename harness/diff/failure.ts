@@ -14,7 +14,8 @@ export const isFailing = (status: string): boolean => !GOOD.has(status);
 
 /** The errno the failing call gave: from the report's failure, else the step's own words ("failed with ENOENT"). */
 export function observedErrno(r: ScenarioLike): string | undefined {
-  return r.failure?.observedErrno ?? /\bfailed with (E[A-Z0-9]+)\b/.exec(r.failure?.message ?? r.message ?? '')?.[1];
+  // The last one: an expected or changed failure's message begins with the entry's own words.
+  return r.failure?.observedErrno ?? [...(r.failure?.message ?? r.message ?? '').matchAll(/\bfailed with (E[A-Z0-9]+)\b/g)].at(-1)?.[1];
 }
 
 export interface Signature { status: string; errno?: string; step?: string }

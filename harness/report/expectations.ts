@@ -68,7 +68,8 @@ export function applyExpectations(records: ScenarioRecord[], expected: Expectati
     }
     if (r.status !== 'failed' && r.status !== 'errored') continue;
     const how = changeOf(r, e);
-    if (!how) { r.status = 'expected-fail'; r.message = `expected: ${e.observed} (${e.reason})`; continue; }
+    // The failure's own message stays below, for update-expectations and diff to read.
+    if (!how) { r.status = 'expected-fail'; r.message = `expected: ${e.observed} (${e.reason})${r.message ? `\n${r.message}` : ''}`; continue; }
     out.changed.push({ entry: e, how });
     r.message = `expected failure changed (${how}); listed as: ${e.observed}${r.message ? `\n${r.message}` : ''}`;
   }

@@ -14,7 +14,7 @@ export interface Update { expected: Expectation[]; added: Expectation[]; dropped
 
 /** The first line of a failure message, as the entry's observation. */
 function observation(r: ScenarioLike): string {
-  const m = (r.failure?.message ?? r.message ?? r.status).replace(/^expected failure changed \([^)]*\); listed as: [^\n]*\n?/, '');
+  const m = (r.failure?.message ?? r.message ?? r.status).replace(/^(?:expected failure changed \([^)]*\); listed as: |expected: )[^\n]*\n?/, '');
   return m.split('\n').find((l) => l.trim())?.trim() ?? r.status;
 }
 
@@ -46,7 +46,8 @@ export function updateExpectations(old: Expectation[], scenarios: ScenarioLike[]
   }
   for (const [key, r] of ran) {
     if (prev.has(key)) continue;
-    if (r.status === 'failed') { const n = entryOf(r); out.added.push(n); out.expected.push(n); }
+    // An expected failure too: the run may have read another expectations file.
+    if (r.status === 'failed' || r.status === 'expected-fail') { const n = entryOf(r); out.added.push(n); out.expected.push(n); }
     if (r.status === 'errored') out.errored.push(r);
   }
   out.expected.sort((a, b) => a.feature.localeCompare(b.feature) || a.scenario.localeCompare(b.scenario));
