@@ -33,3 +33,28 @@ test('two runs alike do not fail the comparison; scenarios sharing a name are to
   assert.deepEqual(d.newFailures.map((c) => c.key), ['features/a.feature: twin']);
   assert.deepEqual(d.fixed.map((c) => c.key), ['features/a.feature: twin #2']);
 });
+
+test('the command line: diff exits 1 on a regression, 0 on none, 2 on a wrong argument; drift and update-expectations refuse mistakes in one line', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tempDir } = await import('./helpers.ts');
+  const { PROJECT_ROOT } = await import('../spec/loader/root.ts');
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin/iommufd-conform.mjs'), ...args], { encoding: 'utf8' });
+  const dir = tempDir('iommufd-diff-');
+  const a = join(dir, 'a.json');
+  const b = join(dir, 'b.json');
+  writeFileSync(a, JSON.stringify(report(s('one', 1, 'passed'))));
+  writeFileSync(b, JSON.stringify(report(s('one', 1, 'failed', { message: 'failed with EINVAL' }))));
+  assert.equal(cli('diff', a, b).status, 1);
+  assert.equal(cli('diff', a, a).status, 0);
+  const one = cli('diff', a);
+  assert.deepEqual([one.status, one.stderr.trim()], [2, 'iommufd-conform diff: expected two reports, A and B; got 1 (see iommufd-conform diff --help)']);
+  writeFileSync(join(dir, 'x.json'), '{}');
+  assert.deepEqual([cli('diff', a, join(dir, 'x.json')).status, cli('diff', a, join(dir, 'x.json')).stderr.trim()], [2, `${join(dir, 'x.json')}: not a conformance report (no "scenarios" array)`]);
+  const d = cli('drift', 'sideways');
+  assert.deepEqual([d.status, d.stderr.trim()], [2, "iommufd-conform drift: expected record or check, not 'sideways' (see iommufd-conform drift --help)"]);
+  assert.equal(cli('drift', 'check').status, 2);
+  const u = cli('update-expectations', '--report', join(dir, 'nope.json'));
+  assert.deepEqual([u.status, u.stderr.trim()], [2, `iommufd-conform update-expectations: --report ${join(dir, 'nope.json')}: no such file`]);
+});

@@ -82,12 +82,24 @@ export function checkTree(record: DriftRecord, tree: string, rules = loadRules()
   return out;
 }
 
+/** The record with one line per cited text, so a re-record's diff names the rules it touches. */
+export function formatRecord(rec: DriftRecord): string {
+  const j = JSON.stringify;
+  const rules = Object.entries(rec.rules).map(([id, r]) => [
+    `    ${j(id)}: {`, `      "source": ${j(r.source)},`,
+    `      "parts": [${r.parts.length ? `\n${r.parts.map((p) => `        ${j(p)}`).join(',\n')}\n      ` : ''}]${r.missing ? ',' : ''}`,
+    ...(r.missing ? [`      "missing": [\n${r.missing.map((m) => `        ${j(m)}`).join(',\n')}\n      ]`] : []),
+    '    }',
+  ].join('\n'));
+  return `{\n  "version": ${j(rec.version)},\n  "tree": ${j(rec.tree)},\n  "hashed": ${j(rec.hashed)},\n  "rules": {\n${rules.join(',\n')}\n  }\n}\n`;
+}
+
 /** `drift record [--tree DIR]` */
 export function recordCommand(tree = defaultTree()): number {
   const rec = recordTree(tree);
   const path = recordPath(rec.version);
   mkdirSync(join(SPEC_ROOT, 'drift'), { recursive: true });
-  writeAtomic(path, `${JSON.stringify(rec, null, 1)}\n`);
+  writeAtomic(path, formatRecord(rec));
   const rules = Object.values(rec.rules);
   const unlocated = rules.filter((r) => !r.parts.length).length;
   const parts = rules.reduce((n, r) => n + r.parts.length, 0);
