@@ -16,7 +16,7 @@ import { runWithCucumber } from '../cli/cucumber.ts';
 import { TABLE_STEPS, namesSet, namesUsed, tableRows } from './vocabulary.ts';
 import { closest } from '../codec/nearest.ts';
 import { checkLiterals } from './literals.ts';
-import { closestSteps, expressionOf, keywordOf, snippet } from './snippets.ts';
+import { keywordOf, undefinedStepHint } from './snippets.ts';
 import { astLines, featureFiles, parseFeatures, type ParsedScenario } from './features.ts';
 import type { Spec } from '../../spec/loader/types.ts';
 
@@ -144,12 +144,7 @@ async function checkStepDefinitions(paths: string[], spec: Spec, out: LintProble
     // The snippet and the nearest steps are said once per text.
     if (hinted.has(ps.text)) { out.push({ file, line, message: `no step definition matches: "${ps.text}"` }); continue; }
     hinted.add(ps.text);
-    const near = closestSteps(ps.text, expressions);
-    const expr = expressionOf(ps.text, (n) => spec.ioctls.has(n), (n) => spec.errno.has(n));
-    const hint = [
-      ...(near.length ? ['the nearest existing steps:', ...near.map((x) => `  ${x}`)] : []),
-      'a definition to start from (steps/*.steps.ts):', ...snippet(expr, keywordOf(ps.type), args.get(pickleStepId)).split('\n').map((x) => `  ${x}`),
-    ];
+    const hint = undefinedStepHint(ps.text, keywordOf(ps.type), args.get(pickleStepId), expressions, spec);
     out.push({ file, line, message: `no step definition matches: "${ps.text}"`, hint });
   }
 }

@@ -2,7 +2,7 @@
 // steps/ in the project's own style (the parameter types of
 // steps/support/hooks.ts, the world's type), and the existing steps nearest
 // to the text, which is most often what the author meant.
-// A {int} parameter takes decimal numbers only: a hex literal needs {value}.
+import type { Spec } from '../../spec/loader/types.ts';
 
 /** Parameter names the project's step definitions give each type. */
 const PARAM_NAMES: Record<string, string> = { var: 'name', ioctl: 'ioctl', errno: 'name', field: 'field', value: 'expr', int: 'n', float: 'x', word: 'word', string: 's' };
@@ -10,18 +10,22 @@ const PARAM_TS: Record<string, string> = { int: 'number', float: 'number' };
 
 /**
  * The step's text as a cucumber expression in the project's parameter types:
- * $names are {var}, ioctls of spec/ {ioctl}, errno names {errno}, whole
- * numbers {int}; other words stay (cucumber's own snippets would make every
+ * $names are {var}, ioctls of spec/ {ioctl}, errno names {errno}, decimal
+ * numbers {int}, hex ones {value}; other words stay (cucumber's own snippets would make every
  * lower-case word a {field}).
  */
 export function expressionOf(text: string, isIoctl: (name: string) => boolean, isErrno: (name: string) => boolean): string {
-  return text.replace(/[{}()/\\]/g, '\\$&').split(' ').map((w) => {
-    const [, core = w, tail = ''] = /^(.*?)([,.:;]?)$/.exec(w) ?? [];
-    if (/^\$[a-z_][a-z0-9_]*$/.test(core)) return `{var}${tail}`;
-    if (isIoctl(core)) return `{ioctl}${tail}`;
-    if (isErrno(core)) return `{errno}${tail}`;
-    if (/^(?:0x[0-9a-fA-F]+|-?\d+)$/.test(core)) return `{int}${tail}`;
-    return w;
+  // Cucumber expressions give ( { / \ a meaning: escaped where they are text.
+  const esc = (t: string) => t.replace(/[{}()/\\]/g, '\\$&');
+  return text.split(' ').map((w) => {
+    const [, lead = '', core = w, tail = ''] = /^(\(*)(.*?)([),.:;]*)$/.exec(w) ?? [];
+    const param = /^\$[a-z_][a-z0-9_]*$/.test(core) ? '{var}'
+      : isIoctl(core) ? '{ioctl}'
+      : isErrno(core) ? '{errno}'
+      : /^-?\d+$/.test(core) ? '{int}'
+      : /^0x[0-9a-fA-F]+$/.test(core) ? '{value}'
+      : undefined;
+    return param ? `${esc(lead)}${param}${esc(tail)}` : esc(w);
   }).join(' ');
 }
 
@@ -36,7 +40,7 @@ export function snippet(expr: string, keyword: string, argument?: 'table' | 'doc
   });
   const extra = argument === 'table' ? ['table: DataTable'] : argument === 'doc' ? ['doc: string'] : [];
   return [
-    `${keyword}('${expr.replace(/'/g, "\\'")}', async function (${['this: IommufdWorld', ...params, ...extra].join(', ')}) {`,
+    `${keyword}('${expr.replace(/[\\']/g, '\\$&')}', async function (${['this: IommufdWorld', ...params, ...extra].join(', ')}) {`,
     '  // through this.backend; assert the outcome of every call that can fail',
     "  throw new Error('not written yet');",
     '});',
@@ -68,4 +72,14 @@ export function closestSteps(text: string, expressions: readonly string[], max =
   const scored = expressions.map((e) => [e, wordDistance(t, words(e))] as const);
   const limit = Math.max(2, Math.ceil(t.length / 2));
   return scored.filter(([, d]) => d <= limit).sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).slice(0, max).map(([e]) => e);
+}
+
+/** The lines lint prints under an undefined step: the nearest steps, then a definition to start from. */
+export function undefinedStepHint(text: string, keyword: string, argument: 'table' | 'doc' | undefined, expressions: readonly string[], spec: Pick<Spec, 'ioctls' | 'errno'>): string[] {
+  const near = closestSteps(text, expressions);
+  const expr = expressionOf(text, (n) => spec.ioctls.has(n), (n) => spec.errno.has(n));
+  return [
+    ...(near.length ? ['the nearest existing steps:', ...near.map((x) => `  ${x}`)] : []),
+    'a definition to start from (steps/*.steps.ts):', ...snippet(expr, keyword, argument).split('\n').map((x) => `  ${x}`),
+  ];
 }
