@@ -184,3 +184,13 @@ test('lint checks the level tag: a scenario of a linux-level rule carries @linux
     `${file}:13: scenario "a documented rule tagged linux" is tagged @linux but names no rule of level linux: drop the tag, or give the rule "level": "linux"`,
   ]);
 });
+
+test('rules --uncovered lists only the rules no scenario covers, each with its pending reason', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin/iommufd-conform.mjs'), 'rules', '--uncovered'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.match(lines.at(-1)!, /^(\d+) of \d+ rules not yet covered$/);
+  assert.equal(lines.length - 1, Number(/^(\d+)/.exec(lines.at(-1)!)![1]));
+  for (const l of lines.slice(0, -1)) assert.match(l, /^[A-Z0-9_.]+: \S/);
+});

@@ -66,13 +66,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
     notes: [PATHS_NOTE],
   },
   diff: {
-    summary: 'what changed between two runs: new failures, fixes, changed errno, new and removed scenarios; exit 1 on a new or changed failure',
+    summary: 'what changed between two runs (new failures, fixes, changed errno, new and removed scenarios); exit 1 on a regression',
     positionals: 'A B',
     options: { json: { type: 'boolean', help: 'the comparison as JSON' } },
     notes: ['A and B are conformance.json files of two runs (A the older).', PATHS_NOTE],
   },
   drift: {
-    summary: "record a hash of each rule's cited kernel text (drift record), or list the rules whose text differs in another tree (drift check --tree DIR)",
+    summary: "hash each rule's cited kernel text (record), or list the rules whose text differs in another tree (check)",
     positionals: 'record|check',
     options: {
       tree: { type: 'string', arg: 'DIR', help: 'a kernel source tree (record: default the 7.3 tree in ~/.cache/iommufd-conformance/kernel/src; check: required)' },
@@ -81,7 +81,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     notes: ['record writes spec/drift/<version of the tree>.json; check exits 1 when a rule\'s cited text changed or is gone.', PATHS_NOTE],
   },
   'update-expectations': {
-    summary: "write a backend's expectations from a run: its failures listed, entries that pass or are gone dropped, reasons kept",
+    summary: "write a backend's expectations from a run, keeping their reasons",
     options: {
       report: { type: 'string', arg: 'FILE', help: "the run's conformance.json (default: the project's reports/conformance.json)" },
       output: { type: 'string', arg: 'FILE', help: 'the expectations file (default: expectations/<backend of the report>.json)' },
