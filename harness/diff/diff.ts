@@ -3,7 +3,7 @@
 // for CI: 1 when B fails a scenario A did not fail, or fails it differently
 // (another errno, another failing step, an error instead of a failure).
 import { readFileSync } from 'node:fs';
-import { isFailing, keyed, signature, signatureChange, type ScenarioLike } from './failure.ts';
+import { isFailing, keyed, observedErrno, signature, signatureChange, type ScenarioLike } from './failure.ts';
 
 /**
  * What the backend did, expectations aside: an expected failure failed, an
@@ -35,6 +35,12 @@ export function readReport(path: string): RunReport {
   return doc as RunReport;
 }
 
+/** A new failure says the errno it failed with, when it is known. */
+function withErrno(c: Change, r: ScenarioLike): Change {
+  const errno = observedErrno(r);
+  return errno ? { ...c, detail: `${c.from ?? 'new'} -> ${c.to}, ${errno}` } : c;
+}
+
 export function diffRuns(a: RunReport, b: RunReport): RunDiff {
   const out: RunDiff = { newFailures: [], fixed: [], changed: [], added: [], removed: [], otherStatus: [] };
   const before = keyed(a.scenarios);
@@ -42,10 +48,10 @@ export function diffRuns(a: RunReport, b: RunReport): RunDiff {
   for (const [key, r] of after) {
     const old = before.get(key);
     const c: Change = { key, location: r.location, from: old?.status, to: r.status };
-    if (!old) { out.added.push(c); if (isFailing(outcome(r.status))) out.newFailures.push(c); continue; }
+    if (!old) { out.added.push(c); if (isFailing(outcome(r.status))) out.newFailures.push(withErrno(c, r)); continue; }
     const was = isFailing(outcome(old.status));
     const is = isFailing(outcome(r.status));
-    if (!was && is) out.newFailures.push(c);
+    if (!was && is) out.newFailures.push(withErrno(c, r));
     else if (was && !is) out.fixed.push(c);
     else if (was && is) {
       const detail = signatureChange(signature(old, outcome(old.status)), signature(r, outcome(r.status)));
