@@ -106,3 +106,13 @@ test('against the 6.12 tree, the 7.3.4 record finds the VFIO check-extension cha
   assert.ok(f.some((x) => x.rule === 'VFIO.CHECK_EXTENSION.UNSUPPORTED' && x.what === 'changed'), JSON.stringify(f.slice(0, 5)));
   assert.ok(f.some((x) => x.rule === 'DEVICE.CACHE.DEFAULT' && x.what === 'not yet'));
 });
+
+test('drift check --header compares only the citations of the recorded file of that name', async () => {
+  const { checkHeader } = await import('../harness/drift/drift.ts');
+  const rec = recordTree(tree('7.3.4', FILES), RULES);
+  const dir = tempDir('iommufd-header-');
+  writeFileSync(join(dir, 'iommufd.h'), HEADER.replace('Every call takes a size.', 'Every call takes a size first.'));
+  assert.deepEqual(checkHeader(rec, join(dir, 'iommufd.h'), RULES).map((x) => `${x.rule} ${x.what} ${x.detail}`), ['A.DOC changed DOC: General format: include/uapi/linux/iommufd.h:9-13 in 7.3.4, the header:9-13 here']);
+  writeFileSync(join(dir, 'other.h'), '');
+  assert.throws(() => checkHeader(rec, join(dir, 'other.h'), RULES), /no rule cites a file named other\.h/);
+});

@@ -76,6 +76,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     positionals: 'record|check',
     options: {
       tree: { type: 'string', arg: 'DIR', help: 'a kernel source tree (record: default the 7.3 tree in ~/.cache/iommufd-conformance/kernel/src; check: required)' },
+      header: { type: 'string', arg: 'FILE', help: 'check: one header instead of a tree (e.g. a newer iommufd.h); only the citations of the recorded file of that name' },
       record: { type: 'string', arg: 'VERSION', help: 'check against spec/drift/VERSION.json (default: the newest record)' },
     },
     notes: ['record writes spec/drift/<version of the tree>.json; check exits 1 when a rule\'s cited text changed or is gone.', PATHS_NOTE],

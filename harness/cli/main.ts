@@ -91,10 +91,14 @@ async function driftCommand(v: Values, positionals: string[]): Promise<number> {
   const [what, ...more] = positionals;
   if ((what !== 'record' && what !== 'check') || more.length) throw new UsageError(`expected record or check${what ? `, not '${positionals.join(' ')}'` : ''} (see iommufd-conform drift --help)`);
   const tree = opt(v, 'tree', (s) => existingDir('--tree', s));
+  const header = opt(v, 'header', (s) => existingFile('--header', s));
   const drift = await import('../drift/drift.ts');
-  if (what === 'record') return drift.recordCommand(tree);
-  if (!tree) throw new UsageError('drift check needs --tree DIR (see iommufd-conform drift --help)');
-  return drift.checkCommand(tree, v.record as string | undefined);
+  if (what === 'record') {
+    if (header) throw new UsageError('drift record takes a tree, not --header (see iommufd-conform drift --help)');
+    return drift.recordCommand(tree);
+  }
+  if (!tree === !header) throw new UsageError('drift check needs --tree DIR or --header FILE (see iommufd-conform drift --help)');
+  return drift.checkCommand({ tree, header }, v.record as string | undefined);
 }
 
 async function diffCommand(v: Values, positionals: string[]): Promise<number> {

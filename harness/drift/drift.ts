@@ -1,12 +1,12 @@
 // `iommufd-conform drift record|check`: does the kernel text a rule cites
 // still read as it did? `record` hashes each rule's cited text (extract.ts)
 // in a kernel tree and writes spec/drift/<version>.json; `check --tree DIR`
-// hashes the same citations in another tree and lists the rules whose text
-// changed there, or could no longer be found.
+// hashes the same citations in another tree (or `--header FILE`, one header)
+// and lists the rules whose text changed there, or could no longer be found.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { basename, join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { SPEC_ROOT } from '../../spec/loader/load.ts';
 import { loadRules, type Rule } from '../rules/catalog.ts';
 import { writeAtomic } from '../report/files.ts';
@@ -55,6 +55,9 @@ export const recordPath = (version: string, root = SPEC_ROOT) => join(root, 'dri
 
 export interface DriftFinding { rule: string; what: 'changed' | 'gone' | 'not yet' | 'source edited' | 'not recorded'; detail: string }
 
+/** "struct iommu_destroy", "function iopt_alloc_iova": what a cited text is. */
+const label = (p: { kind: string; name: string }) => p.name.startsWith(`${p.kind} `) || p.name.startsWith(`${p.kind}:`) ? p.name : `${p.kind} ${p.name}`;
+
 /** a is an older kernel than b ("6.12.117" against "6.13"). */
 function older(a: string, b: string): boolean {
   const x = a.split('.').map(Number);
@@ -64,22 +67,43 @@ function older(a: string, b: string): boolean {
 }
 
 /** The rules whose cited text reads otherwise in the tree than in the record. */
-export function checkTree(record: DriftRecord, tree: string, rules = loadRules()): DriftFinding[] {
+export function checkTree(record: DriftRecord, tree: string, rules = loadRules(), only?: string): DriftFinding[] {
   const out: DriftFinding[] = [];
-  const here = treeVersion(tree);
+  const here = only ? undefined : treeVersion(tree);
   for (const r of [...rules.values()].sort((a, b) => a.id.localeCompare(b.id))) {
     const old = record.rules[r.id];
-    if (!old) { out.push({ rule: r.id, what: 'not recorded', detail: `added after the ${record.version} record: run drift record` }); continue; }
+    if (!old) { if (!only) out.push({ rule: r.id, what: 'not recorded', detail: `added after the ${record.version} record: run drift record` }); continue; }
+    const parts = old.parts.filter((p) => !only || p.file === only);
+    if (!parts.length) continue;
     if (old.source !== sourceOf(r)) { out.push({ rule: r.id, what: 'source edited', detail: `the rule cites other text than when ${record.version} was recorded: run drift record` }); continue; }
     const now = hashRule(tree, r);
-    for (const p of old.parts) {
+    for (const p of parts) {
       const q = now.parts.find((x) => x.name === p.name && x.kind === p.kind) ?? now.parts.find((x) => x.name === p.name);
-      if (!q && older(here, r.since)) out.push({ rule: r.id, what: 'not yet', detail: `${p.kind} ${p.name} is not in this tree, which is older than the rule (since ${r.since})` });
-      else if (!q) out.push({ rule: r.id, what: 'gone', detail: `${p.kind} ${p.name} (${p.file}:${p.lines} in ${record.version}) is not in this tree` });
-      else if (q.sha256 !== p.sha256) out.push({ rule: r.id, what: 'changed', detail: `${p.kind} ${p.name}: ${p.file}:${p.lines} in ${record.version}, ${q.file}:${q.lines} here` });
+      if (!q && here && older(here, r.since)) out.push({ rule: r.id, what: 'not yet', detail: `${label(p)} is not in this tree, which is older than the rule (since ${r.since})` });
+      else if (!q) out.push({ rule: r.id, what: 'gone', detail: `${label(p)} (${p.file}:${p.lines} in ${record.version}) is not in this ${only ? 'header' : 'tree'}` });
+      else if (q.sha256 !== p.sha256) out.push({ rule: r.id, what: 'changed', detail: `${label(p)}: ${p.file}:${p.lines} in ${record.version}, ${only ? 'the header' : q.file}:${q.lines} here` });
     }
   }
   return out;
+}
+
+/**
+ * One header instead of a tree (a newer linux-libc-dev's iommufd.h): the
+ * citations of the recorded file of that name are checked against it, and
+ * nothing else.
+ */
+export function checkHeader(record: DriftRecord, header: string, rules = loadRules()): DriftFinding[] {
+  const files = new Set(Object.values(record.rules).flatMap((r) => r.parts.map((p) => p.file)));
+  const rel = [...files].filter((f) => basename(f) === basename(header)).sort()[0];
+  if (!rel) throw new Error(`${header}: no rule cites a file named ${basename(header)}`);
+  const tree = mkdtempSync(join(tmpdir(), 'iommufd-drift-'));
+  try {
+    mkdirSync(dirname(join(tree, rel)), { recursive: true });
+    copyFileSync(header, join(tree, rel));
+    return checkTree(record, tree, rules, rel);
+  } finally {
+    rmSync(tree, { recursive: true, force: true });
+  }
 }
 
 /** The record with one line per cited text, so a re-record's diff names the rules it touches. */
@@ -108,14 +132,14 @@ export function recordCommand(tree = defaultTree()): number {
   return 0;
 }
 
-/** `drift check --tree DIR [--record VERSION]`: exit 1 when any rule's text changed or is gone. */
-export function checkCommand(tree: string, version?: string): number {
+/** `drift check --tree DIR | --header FILE [--record VERSION]`: exit 1 when any rule's text changed or is gone. */
+export function checkCommand(target: { tree?: string; header?: string }, version?: string): number {
   const files = existsSync(join(SPEC_ROOT, 'drift')) ? readdirSync(join(SPEC_ROOT, 'drift')).filter((f) => f.endsWith('.json')).sort() : [];
   const file = version ? `${version}.json` : files.at(-1);
   if (!file || !existsSync(join(SPEC_ROOT, 'drift', file))) throw new Error(`no drift record ${version ?? ''} in spec/drift: run iommufd-conform drift record`);
   const record = JSON.parse(readFileSync(join(SPEC_ROOT, 'drift', file), 'utf8')) as DriftRecord;
-  const findings = checkTree(record, tree);
-  const here = treeVersion(tree);
+  const findings = target.header ? checkHeader(record, target.header) : checkTree(record, target.tree!);
+  const here = target.header ? basename(target.header) : treeVersion(target.tree!);
   for (const f of findings) console.log(`${f.rule}: ${f.what}: ${f.detail}`);
   const count = (...w: DriftFinding['what'][]) => new Set(findings.filter((f) => w.includes(f.what)).map((f) => f.rule)).size;
   const drifted = count('changed', 'gone');
