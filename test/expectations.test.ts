@@ -22,6 +22,7 @@ test('a listed failure is expected, a listed pass is stale, an unused entry is r
   assert.deepEqual(expectationLines(f, f.unmatched), [
     'stale expectation (passes now): features/a.feature: two',
     'stale expectation (no such scenario): features/a.feature: gone',
+    "iommufd-conform update-expectations --report <this run's conformance.json> rewrites the file from this run",
   ]);
 });
 

@@ -84,9 +84,10 @@ export function staleGone(unmatched: Expectation[], exists: (feature: string, sc
 
 /** The lines a run prints about its expectations. */
 export function expectationLines(f: ExpectationFindings, gone: Expectation[]): string[] {
-  return [
+  const lines = [
     ...f.passing.map((e) => `stale expectation (passes now): ${e.feature}: ${e.scenario}`),
     ...gone.map((e) => `stale expectation (no such scenario): ${e.feature}: ${e.scenario}`),
     ...f.changed.map(({ entry: e, how }) => `changed expectation (${how}): ${e.feature}: ${e.scenario}`),
   ];
+  return lines.length ? [...lines, 'iommufd-conform update-expectations --report <this run\'s conformance.json> rewrites the file from this run'] : [];
 }
