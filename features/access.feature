@@ -44,7 +44,7 @@ Feature: An in-kernel access moves between IO address spaces
     And the IOVA alignment of $old is 1
     And the IOVA alignment of $new is 4096
 
-  @ACCESS.REPLACE_IOAS.UNPINS
+  @ACCESS.REPLACE_IOAS.UNPINS @linux
   Scenario: Pages still pinned in the old IOAS are unpinned by the move
     When I pin 0x4000 bytes at IOVA 0x100000 through $access
     Then it succeeds
@@ -56,7 +56,7 @@ Feature: An in-kernel access moves between IO address spaces
     When I unpin $item through $access
     Then it fails with ENOENT
 
-  @ACCESS.REPLACE_IOAS.UNPINS
+  @ACCESS.REPLACE_IOAS.UNPINS @linux
   Scenario: Once the move dropped its pins, the old IOAS can unmap freely
     When I pin 0x1000 bytes at IOVA 0x101000 through $access
     Then it succeeds
@@ -91,7 +91,7 @@ Feature: An in-kernel access moves between IO address spaces
     When I destroy $old
     Then it succeeds
 
-  @ACCESS.REPLACE_IOAS.MOVES @ACCESS.REPLACE_IOAS.UNPINS @ACCESS.REPLACE_IOAS.REFS @IOAS_MAP_FILE.AS_MAP
+  @ACCESS.REPLACE_IOAS.MOVES @ACCESS.REPLACE_IOAS.UNPINS @ACCESS.REPLACE_IOAS.REFS @IOAS_MAP_FILE.AS_MAP @linux
   Scenario: A memfd mapped in both IOASes: the move drops the old pins and the new IOAS pins the same pages
     Given a memfd of 0x4000 bytes as $mfd
     And the memfd $mfd mapped as $m

@@ -253,7 +253,7 @@ Feature: Every ioctl follows the argument rules of its convention
       | 0x40083b80 |
       | 0xc0183b85 |
 
-  @GENERIC.NUMBER.SIZE_READ_FIRST
+  @GENERIC.NUMBER.SIZE_READ_FIRST @linux
   Scenario Outline: request <request> inside the command range reads the size before it is looked up
     When I call <request> with the argument pointer 0
     Then it fails with EFAULT

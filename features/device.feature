@@ -298,7 +298,7 @@ Feature: Devices and their attachment to page tables
     Then it succeeds
     And VmPin of this process is 0 kB
 
-  @DEVICE.ALLOC.IN_APERTURE
+  @DEVICE.ALLOC.IN_APERTURE @linux
   Scenario: With a device attached, automatic placement stays inside the aperture
     Given a mock device attached to $ioas as $dev
     # The placement keeps the alignment of the user address too: make it at least the length's.

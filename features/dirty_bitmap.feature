@@ -156,7 +156,7 @@ Feature: Reading the dirty bitmap of a paging HWPT
     Then it succeeds
     And of the 64 bits at $bits exactly "none" are set
 
-  @DIRTY.GET.SETS_ONLY
+  @DIRTY.GET.SETS_ONLY @linux
   Scenario: Bits already set in the user bitmap stay set
     Given 16384 bytes of user memory as $buf
     And 16384 bytes of $buf mapped at IOVA MOCK_APERTURE_START in $ioas
@@ -179,7 +179,7 @@ Feature: Reading the dirty bitmap of a paging HWPT
     Then it succeeds
     And of the 8 bits at $bits exactly "2" are set
 
-  @DIRTY.GET.CONTIGUOUS_ONLY
+  @DIRTY.GET.CONTIGUOUS_ONLY @linux
   Scenario: The walk stops at the first IOVA no area maps, without an error
     Given 16384 bytes of user memory as $a
     And 16384 bytes of user memory as $b
@@ -196,7 +196,7 @@ Feature: Reading the dirty bitmap of a paging HWPT
     Then it succeeds
     And of the 8 bits at $bits exactly "0" are set
 
-  @DIRTY.GET.CONTIGUOUS_ONLY
+  @DIRTY.GET.CONTIGUOUS_ONLY @linux
   Scenario: A range no area maps reads as clean
     Given a HWPT with dirty tracking for $dev on $ioas as $hwpt
     And dirty tracking is on for $hwpt
@@ -204,7 +204,7 @@ Feature: Reading the dirty bitmap of a paging HWPT
     Then it succeeds
     And of the 64 bits at $bits exactly "none" are set
 
-  @DIRTY.GET.CONTIGUOUS_ONLY
+  @DIRTY.GET.CONTIGUOUS_ONLY @linux
   Scenario: Adjacent areas are walked as one range
     Given 16384 bytes of user memory as $a
     And 16384 bytes of user memory as $b
@@ -217,7 +217,7 @@ Feature: Reading the dirty bitmap of a paging HWPT
     Then it succeeds
     And of the 8 bits at $bits exactly "0, 7" are set
 
-  @DIRTY.GET.UNWRITABLE_BITMAP
+  @DIRTY.GET.UNWRITABLE_BITMAP @linux
   Scenario Outline: A bitmap the kernel cannot write to: <what>
     Given 16384 bytes of user memory as $buf
     And 16384 bytes of $buf mapped at IOVA MOCK_APERTURE_START in $ioas
@@ -237,7 +237,7 @@ Feature: Reading the dirty bitmap of a paging HWPT
       | read-only memory | $ro   |
       | no memory        | $gone |
 
-  @DIRTY.GET.IOPTE_BEFORE_RANGE @DIRTY.GET.IOPTE_PAST_END
+  @DIRTY.GET.IOPTE_BEFORE_RANGE @DIRTY.GET.IOPTE_PAST_END @linux
   Scenario: A dirty IOPTE the range covers only in part
     # Huge pages on: the IOAS is aligned to the mock's 2 KiB, and a one-page area is one PAGE_SIZE IOPTE.
     Given an IOAS as $wide

@@ -19,7 +19,7 @@ Feature: The dirty tracking checks of the kernel selftest (iommufd_dirty_trackin
     And huge pages are off in $ioas
     And a mock device attached to $ioas as $dev
 
-  @DIRTY.GET.IOPTE_GRANULE @DIRTY.GET.CLEARS @DIRTY.GET.UNALIGNED_BITMAP @DIRTY.TEST.MARK
+  @DIRTY.GET.IOPTE_GRANULE @DIRTY.GET.CLEARS @DIRTY.GET.UNALIGNED_BITMAP @DIRTY.TEST.MARK @linux
   Scenario Outline: get_dirty_bitmap, buffer <variant>, bitmap at +<offset>
     Given <buffer> bytes of user memory as $buf
     And <buffer> bytes of $buf mapped at IOVA MOCK_APERTURE_START in $ioas
@@ -61,7 +61,7 @@ Feature: The dirty tracking checks of the kernel selftest (iommufd_dirty_trackin
       | 128M    | 134217728 | 65536 | 8192  | 2048   | 0-65535/4     | 0-65535/4, 1-65535/4        | 16384 |
       | 128M    | 134217728 | 65536 | 8192  | 0xff1  | 0-65535/4     | 0-65535/4, 1-65535/4        | 16384 |
 
-  @DIRTY.GET.IOPTE_GRANULE @DIRTY.GET.NO_CLEAR @DIRTY.GET.UNALIGNED_BITMAP @DIRTY.TEST.MARK
+  @DIRTY.GET.IOPTE_GRANULE @DIRTY.GET.NO_CLEAR @DIRTY.GET.UNALIGNED_BITMAP @DIRTY.TEST.MARK @linux
   Scenario Outline: get_dirty_bitmap_no_clear, buffer <variant>, bitmap at +<offset>
     Given <buffer> bytes of user memory as $buf
     And <buffer> bytes of $buf mapped at IOVA MOCK_APERTURE_START in $ioas
@@ -103,7 +103,7 @@ Feature: The dirty tracking checks of the kernel selftest (iommufd_dirty_trackin
       | 128M    | 134217728 | 65536 | 8192  | 2048   | 0-65535/4     | 0-65535/4, 1-65535/4        | 16384 |
       | 128M    | 134217728 | 65536 | 8192  | 0xff1  | 0-65535/4     | 0-65535/4, 1-65535/4        | 16384 |
 
-  @DIRTY.GET.HUGE_IOPTE @DIRTY.GET.IOPTE_GRANULE @DIRTY.GET.CLEARS @DIRTY.GET.UNALIGNED_BITMAP @DIRTY.TEST.MARK
+  @DIRTY.GET.HUGE_IOPTE @DIRTY.GET.IOPTE_GRANULE @DIRTY.GET.CLEARS @DIRTY.GET.UNALIGNED_BITMAP @DIRTY.TEST.MARK @linux
   Scenario Outline: get_dirty_bitmap, buffer <variant>, bitmap at +<offset>
     Given an IOAS as $hioas
     And a mock device attached to $hioas as $hdev
@@ -132,7 +132,7 @@ Feature: The dirty tracking checks of the kernel selftest (iommufd_dirty_trackin
       | 128M_huge | 134217728 | 65536 | 8192  | 2048   | 0-65535/1024 | 0-65535/1024*512 | 64  |
       | 128M_huge | 134217728 | 65536 | 8192  | 0xff1  | 0-65535/1024 | 0-65535/1024*512 | 64  |
 
-  @DIRTY.GET.HUGE_IOPTE @DIRTY.GET.IOPTE_GRANULE @DIRTY.GET.NO_CLEAR @DIRTY.GET.UNALIGNED_BITMAP @DIRTY.TEST.MARK
+  @DIRTY.GET.HUGE_IOPTE @DIRTY.GET.IOPTE_GRANULE @DIRTY.GET.NO_CLEAR @DIRTY.GET.UNALIGNED_BITMAP @DIRTY.TEST.MARK @linux
   Scenario Outline: get_dirty_bitmap_no_clear, buffer <variant>, bitmap at +<offset>
     Given an IOAS as $hioas
     And a mock device attached to $hioas as $hdev

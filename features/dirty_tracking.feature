@@ -108,7 +108,7 @@ Feature: Turning dirty tracking of a paging HWPT on and off
     Then it succeeds
     And of the 128 bits at $bits exactly "none" are set
 
-  @DIRTY.SET.ENABLE_CLEARS @DIRTY.SET.DISABLE_KEEPS
+  @DIRTY.SET.ENABLE_CLEARS @DIRTY.SET.DISABLE_KEEPS @linux
   Scenario: Turning tracking off keeps what was recorded, turning it on clears it
     Given 16384 bytes of user memory as $a
     And 16384 bytes of $a mapped at IOVA MOCK_APERTURE_START in $ioas

@@ -101,7 +101,7 @@ Feature: IOMMU_HWPT_ALLOC makes nested HWPTs over a nesting parent
       | 1   |
       | 3   |
 
-  @HWPT_ALLOC.DATA.LONGER
+  @HWPT_ALLOC.DATA.LONGER @linux
   Scenario Outline: Data longer than the driver's struct is refused even with a zero tail: <len> bytes
     When I allocate a nested HWPT for $dev_idev on $parent from <len> bytes of IOMMU_HWPT_DATA_SELFTEST at $data
     Then it fails with EINVAL

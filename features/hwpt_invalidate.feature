@@ -257,7 +257,7 @@ Feature: IOMMU_HWPT_INVALIDATE flushes the caches of a nested HWPT
       | 16   |
       | 4096 |
 
-  @HWPT_INVALIDATE.ARRAY.ENTRY_LEN_MAX
+  @HWPT_INVALIDATE.ARRAY.ENTRY_LEN_MAX @linux
   Scenario: entry_len above PAGE_SIZE is refused
     Given user memory holding these iommu_hwpt_invalidate_selftest entries as $reqs:
       | flags | iotlb_id |

@@ -125,7 +125,7 @@ Feature: What the IO address space ioctls make of their argument's memory
     And mock_domain.out_stdev_id is not 0
     And mock_domain.out_hwpt_id is not 0
 
-  @IOAS.ARG.PARTLY_UNMAPPED
+  @IOAS.ARG.PARTLY_UNMAPPED @linux
   Scenario: A struct that ends right before an unmapped page is read and written back
     When I call IOMMU_IOAS_ALLOC ending right before an unmapped page, with:
       | field | value |
@@ -141,7 +141,7 @@ Feature: What the IO address space ioctls make of their argument's memory
     Then it succeeds
     And iova is 0x1000
 
-  @IOAS.ARG.PARTLY_UNMAPPED
+  @IOAS.ARG.PARTLY_UNMAPPED @linux
   Scenario Outline: A struct with <past> of its bytes on an unmapped page fails with EFAULT and does nothing
     When I call IOMMU_IOAS_MAP with its last <past> bytes on an unmapped page, and:
       | field   | value                                                                              |
@@ -161,7 +161,7 @@ Feature: What the IO address space ioctls make of their argument's memory
       | 8    |
       | 36   |
 
-  @IOAS.ARG.PARTLY_UNMAPPED
+  @IOAS.ARG.PARTLY_UNMAPPED @linux
   Scenario: The kernel reads as many bytes as size says, even past its own struct
     When I call IOMMU_IOAS_ALLOC with a zeroed argument of 16 bytes, its last 4 on an unmapped page
     Then it fails with EFAULT
@@ -169,7 +169,7 @@ Feature: What the IO address space ioctls make of their argument's memory
     Then it succeeds
     And out_ioas_id is $ioas + 1
 
-  @IOAS.RESPOND.EFAULT
+  @IOAS.RESPOND.EFAULT @linux
   Scenario: An IOAS whose id cannot be written back is destroyed, and its id is given out again
     When I call IOMMU_IOAS_ALLOC in read-only memory with:
       | field | value |
@@ -183,7 +183,7 @@ Feature: What the IO address space ioctls make of their argument's memory
     Then it succeeds
     And out_ioas_id is $ioas + 1
 
-  @IOAS.RESPOND.EFAULT
+  @IOAS.RESPOND.EFAULT @linux
   Scenario: A map whose result cannot be written back fails with EFAULT, and the mapping stays
     When I call IOMMU_IOAS_MAP in read-only memory with:
       | field   | value                                                                              |
@@ -206,7 +206,7 @@ Feature: What the IO address space ioctls make of their argument's memory
     Then it succeeds
     And length is 0x3000
 
-  @IOAS.RESPOND.EFAULT
+  @IOAS.RESPOND.EFAULT @linux
   Scenario: An unmap or a copy whose result cannot be written back fails with EFAULT, and is done
     Given an IOAS as $dst
     And 0x2000 bytes of $buf mapped at IOVA 0x10000 in $ioas
@@ -231,14 +231,14 @@ Feature: What the IO address space ioctls make of their argument's memory
     Then it succeeds
     And length is 0x2000
 
-  @IOAS.RESPOND.EFAULT
+  @IOAS.RESPOND.EFAULT @linux
   Scenario: IOVA ranges that cannot be written back fail with EFAULT, not EMSGSIZE
     When I call IOMMU_IOAS_IOVA_RANGES in read-only memory with:
       | field   | value |
       | ioas_id | $ioas |
     Then it fails with EFAULT
 
-  @IOAS.RESPOND.EFAULT
+  @IOAS.RESPOND.EFAULT @linux
   Scenario: An option set whose val64 cannot be written back fails with EFAULT, and is set
     When I call IOMMU_OPTION in read-only memory with:
       | field     | value                   |

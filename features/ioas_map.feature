@@ -138,7 +138,7 @@ Feature: IOMMU_IOAS_MAP maps the caller's memory into an IO address space
     When I map 0x800 bytes of $buf + 0x800 at IOVA MOCK_APERTURE_START + 0x800 into $ioas
     Then it succeeds
 
-  @IOAS_MAP.AUTO.PLACED
+  @IOAS_MAP.AUTO.PLACED @linux
   Scenario: Automatic placement takes the lowest free place above 0
     When I map 4096 bytes of $buf into $ioas
     Then it succeeds
@@ -147,7 +147,7 @@ Feature: IOMMU_IOAS_MAP maps the caller's memory into an IO address space
     Then it succeeds
     And iova is 0x2000
 
-  @IOAS_MAP.AUTO.PLACED
+  @IOAS_MAP.AUTO.PLACED @linux
   Scenario: Automatic placement keeps clear of reserved IOVA and of mappings
     Given 0x1ff000 bytes at IOVA 0x1000 reserved in $ioas
     And 0x1000 bytes of $buf mapped at IOVA 0x200000 in $ioas
@@ -170,7 +170,7 @@ Feature: IOMMU_IOAS_MAP maps the caller's memory into an IO address space
       | 0x8000 | $aligned + 0x1000 | 0x1000 | 0x1000   |
       | 100    | $aligned + 0x10   | 0x1010 | 0x10     |
 
-  @IOAS_MAP.AUTO.APERTURE
+  @IOAS_MAP.AUTO.APERTURE @linux
   Scenario: With a mock device, automatic IOVAs lie in its aperture, the page offset kept at its alignment
     Given a mock device attached to $ioas as $dev
     When I map 4096 bytes of $buf into $ioas
@@ -183,13 +183,13 @@ Feature: IOMMU_IOAS_MAP maps the caller's memory into an IO address space
     Then it succeeds
     And iova is MOCK_APERTURE_START + 0x1000
 
-  @IOAS_MAP.AUTO.APERTURE
+  @IOAS_MAP.AUTO.APERTURE @linux
   Scenario: With a mock device, a mapping larger than its aperture finds no place
     Given a mock device attached to $ioas as $dev
     When I map 0x80000000 bytes of $buf into $ioas
     Then it fails with ENOSPC
 
-  @IOAS_MAP.AUTO.APERTURE
+  @IOAS_MAP.AUTO.APERTURE @linux
   Scenario: With a mock device, automatic placement fills the aperture's gaps from the bottom
     Given a mock device attached to $ioas as $dev
     And 0x1000 bytes of $buf mapped at IOVA MOCK_APERTURE_START + 0x1000 in $ioas
@@ -256,7 +256,7 @@ Feature: IOMMU_IOAS_MAP maps the caller's memory into an IO address space
     And the 4096 bytes at $priv are all 0x01
     And the 4096 bytes at $shared are all 0x11
 
-  @IOAS_MAP.PIN.LAZY
+  @IOAS_MAP.PIN.LAZY @linux
   Scenario: Without a device, unmapped memory is accepted and the attach reports it
     Given an unmapped user address as $nowhere
     When I map 4096 bytes of $nowhere at IOVA MOCK_APERTURE_START into $ioas
@@ -268,7 +268,7 @@ Feature: IOMMU_IOAS_MAP maps the caller's memory into an IO address space
     When I attach a mock device to $ioas
     Then it succeeds
 
-  @IOAS_MAP.PIN.LAZY
+  @IOAS_MAP.PIN.LAZY @linux
   Scenario: Without a device, read-only memory mapped writeable is accepted and the attach reports it
     Given 4096 bytes of read-only user memory as $ro
     When I map 4096 bytes of $ro at IOVA MOCK_APERTURE_START into $ioas

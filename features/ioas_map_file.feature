@@ -77,7 +77,7 @@ Feature: IOMMU_IOAS_MAP_FILE maps a range of a memfd
     When I map 0x1000 bytes of the file $not_memfd from offset 0 at IOVA MOCK_APERTURE_START into $other
     Then it fails with EINVAL
 
-  @IOAS_MAP_FILE.BEYOND_EOF
+  @IOAS_MAP_FILE.BEYOND_EOF @linux
   Scenario: A range past the end of the memfd is refused once a device needs its pages
     When I map 0x2000 bytes of the file $mfd from offset 0x3000 at IOVA MOCK_APERTURE_START into $ioas
     Then it succeeds

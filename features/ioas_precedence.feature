@@ -11,7 +11,7 @@ Feature: Which error wins when a call breaks two rules at once
     And an IOAS as $ioas
     And 0x4000 bytes of user memory as $buf
 
-  @IOAS_MAP.PRECEDENCE
+  @IOAS_MAP.PRECEDENCE @linux
   Scenario Outline: IOMMU_IOAS_MAP with <broken> fails with <errno>
     When I call IOMMU_IOAS_MAP with:
       | field      | value        |
@@ -32,13 +32,13 @@ Feature: Which error wins when a call breaks two rules at once
       | neither READ nor WRITE and an unknown IOAS id   | IOMMU_IOAS_MAP_FIXED_IOVA                             | $ioas + 1 | 0        | 0x1000 | 0x1000             | EINVAL     |
       | an unknown IOAS id and a length of 0            | IOMMU_IOAS_MAP_FIXED_IOVA \| IOMMU_IOAS_MAP_READABLE | $ioas + 1 | 0        | 0      | 0x1000             | ENOENT     |
 
-  @IOAS_MAP.PRECEDENCE
+  @IOAS_MAP.PRECEDENCE @linux
   Scenario: A length of 0 is refused before the IOVA is looked at
     Given 0x1000 bytes of $buf mapped at IOVA 0x10000 in $ioas
     When I map 0 bytes of $buf at IOVA 0x10000 into $ioas
     Then it fails with EINVAL
 
-  @IOAS_MAP_FILE.PRECEDENCE
+  @IOAS_MAP_FILE.PRECEDENCE @linux
   Scenario Outline: IOMMU_IOAS_MAP_FILE with <broken> fails with <errno>
     Given a memfd of 0x4000 bytes as $mfd
     When I call IOMMU_IOAS_MAP_FILE with:
@@ -60,7 +60,7 @@ Feature: Which error wins when a call breaks two rules at once
       | a length of 0 and a bad fd                     | IOMMU_IOAS_MAP_FIXED_IOVA \| IOMMU_IOAS_MAP_READABLE | $ioas     | -1   | 0                  | 0                  | EINVAL     |
       | a file range that wraps and a bad fd           | IOMMU_IOAS_MAP_FIXED_IOVA \| IOMMU_IOAS_MAP_READABLE | $ioas     | -1   | 0xfffffffffffff000 | 0x2000             | EOVERFLOW  |
 
-  @IOAS_COPY.PRECEDENCE
+  @IOAS_COPY.PRECEDENCE @linux
   Scenario Outline: IOMMU_IOAS_COPY with <broken> fails with <errno>
     Given an IOAS as $dst
     And 0x4000 bytes of $buf mapped at IOVA 0x10000 in $ioas
@@ -82,7 +82,7 @@ Feature: Which error wins when a call breaks two rules at once
       | a length of 0 and an unknown destination id           | IOMMU_IOAS_MAP_FIXED_IOVA \| IOMMU_IOAS_MAP_READABLE | $ioas           | $dst + $ioas    | 0                  | 0x10000 | EINVAL     |
       | a source range that wraps and an unknown destination id | IOMMU_IOAS_MAP_FIXED_IOVA \| IOMMU_IOAS_MAP_READABLE | $ioas         | $dst + $ioas    | 0x2000             | 0xfffffffffffff000 | EOVERFLOW |
 
-  @IOAS_COPY.PRECEDENCE
+  @IOAS_COPY.PRECEDENCE @linux
   Scenario: A writeable copy of a read-only mapping into an unknown IOAS fails on the id first
     Given an IOAS as $dst
     And 0x1000 bytes of read-only user memory as $ro
@@ -93,7 +93,7 @@ Feature: Which error wins when a call breaks two rules at once
     When I copy 0x1000 bytes at IOVA 0x100000 of $ioas to IOVA 0x10000 of $dst
     Then it fails with EPERM
 
-  @IOAS_COPY.PRECEDENCE
+  @IOAS_COPY.PRECEDENCE @linux
   Scenario: A writeable copy of a read-only mapping onto a used destination fails with EEXIST
     Given an IOAS as $dst
     And 0x1000 bytes of read-only user memory as $ro
@@ -103,7 +103,7 @@ Feature: Which error wins when a call breaks two rules at once
     When I copy 0x1000 bytes at IOVA 0x100000 of $ioas to IOVA 0x10000 of $dst
     Then it fails with EEXIST
 
-  @IOAS_UNMAP.PRECEDENCE
+  @IOAS_UNMAP.PRECEDENCE @linux
   Scenario Outline: IOMMU_IOAS_UNMAP with <broken> fails with <errno>
     When I call IOMMU_IOAS_UNMAP with:
       | field   | value    |
@@ -120,7 +120,7 @@ Feature: Which error wins when a call breaks two rules at once
       | a length of 0 and nothing mapped           | $ioas     | 0x1000             | 0                  | EINVAL    |
       | a range that wraps and nothing mapped      | $ioas     | 0xfffffffffffff000 | 0x2000             | EOVERFLOW |
 
-  @IOAS_ALLOW_IOVAS.PRECEDENCE
+  @IOAS_ALLOW_IOVAS.PRECEDENCE @linux
   Scenario: IOMMU_IOAS_ALLOW_IOVAS checks __reserved, then the id, then reads the array
     Given an unmapped user address as $nowhere
     When I call IOMMU_IOAS_ALLOW_IOVAS with:
@@ -137,7 +137,7 @@ Feature: Which error wins when a call breaks two rules at once
       | allowed_iovas | $nowhere  |
     Then it fails with ENOENT
 
-  @IOAS_ALLOW_IOVAS.PRECEDENCE
+  @IOAS_ALLOW_IOVAS.PRECEDENCE @linux
   Scenario: A list whose ranges overlap and meet reserved IOVA fails on the overlap
     Given 0x1000 bytes at IOVA 0x100000 reserved in $ioas
     When I allow these IOVA ranges in $ioas:
@@ -150,7 +150,7 @@ Feature: Which error wins when a call breaks two rules at once
       | 0x80000 | 0x100fff |
     Then it fails with EADDRINUSE
 
-  @IOAS_ALLOW_IOVAS.PRECEDENCE
+  @IOAS_ALLOW_IOVAS.PRECEDENCE @linux
   Scenario: The array is checked entry by entry: an empty range before an unreadable one fails with EINVAL
     Given an array of 2 IOVA ranges whose second lies on an unmapped page, the first from 0x2000 to 0x1000, as $ranges
     When I call IOMMU_IOAS_ALLOW_IOVAS with:
@@ -167,7 +167,7 @@ Feature: Which error wins when a call breaks two rules at once
       | allowed_iovas | $good_first |
     Then it fails with EFAULT
 
-  @IOAS_IOVA_RANGES.PRECEDENCE
+  @IOAS_IOVA_RANGES.PRECEDENCE @linux
   Scenario: IOMMU_IOAS_IOVA_RANGES checks __reserved, then the id, then writes the array
     Given an unmapped user address as $nowhere
     When I call IOMMU_IOAS_IOVA_RANGES with:
@@ -184,7 +184,7 @@ Feature: Which error wins when a call breaks two rules at once
       | allowed_iovas | $nowhere  |
     Then it fails with ENOENT
 
-  @IOAS_IOVA_RANGES.PRECEDENCE
+  @IOAS_IOVA_RANGES.PRECEDENCE @linux
   Scenario: An array too small and unwritable fails with EFAULT, not EMSGSIZE
     Given an unmapped user address as $nowhere
     And 0x1000 bytes at IOVA 0x1000 reserved in $ioas
@@ -195,7 +195,7 @@ Feature: Which error wins when a call breaks two rules at once
       | allowed_iovas | $nowhere |
     Then it fails with EFAULT
 
-  @OPTION.PRECEDENCE
+  @OPTION.PRECEDENCE @linux
   Scenario Outline: IOMMU_OPTION with <broken> fails with <errno>
     When I call IOMMU_OPTION with:
       | field      | value       |

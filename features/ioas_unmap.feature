@@ -48,7 +48,7 @@ Feature: IOMMU_IOAS_UNMAP removes whole mappings
       | 0x11fff | 0x2    |
       | 0x10001 | 0x2000 |
 
-  @IOAS_UNMAP.CUT.NOT_ATOMIC
+  @IOAS_UNMAP.CUT.NOT_ATOMIC @linux
   Scenario: Whole mappings below the cut one are gone when the unmap fails
     Given 0x1000 bytes of $buf mapped at IOVA 0x10000 in $ioas
     And 0x2000 bytes of $buf mapped at IOVA 0x20000 in $ioas

@@ -8,7 +8,7 @@ Feature: IOMMU_TEST_CMD exists only in a kernel built with CONFIG_IOMMUFD_TEST
   Background:
     Given an open iommufd
 
-  @SELFTEST.GAP.TEST_KERNEL @GENERIC.NUMBER.SIZE_READ_FIRST
+  @SELFTEST.GAP.TEST_KERNEL @GENERIC.NUMBER.SIZE_READ_FIRST @linux
   Scenario Outline: In a test kernel the unused number <request> reads the size first
     Given the backend implements IOMMU_TEST_CMD
     When I call <request> with the argument pointer 0

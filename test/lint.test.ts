@@ -133,3 +133,64 @@ test('lint knows every step that sets a $name: each step definition that remembe
   }
   assert.ok(setters >= 10, `${setters} setters found`);
 });
+
+test('an undefined step gets a snippet in the project\'s parameter types and the nearest existing steps', async () => {
+  const { dir } = featureDir('Feature: f\n  @OBJECTS.DESTROY.UNKNOWN\n  Scenario: s\n    Given an open iommufd\n    When I call IOMMU_DESTROY on $iommufd with an id of 7\n    Then it fail with ENOENT\n');
+  const { problems } = await lint(dir, { coverage: false });
+  const p = problems.find((x) => x.message === 'no step definition matches: "it fail with ENOENT"');
+  assert.ok(p?.hint, JSON.stringify(problems));
+  assert.equal(p.hint[1], '  it fails with {errno}');
+  assert.ok(p.hint.includes("  Then('it fail with {errno}', async function (this: IommufdWorld, name: string) {"), p.hint.join('\n'));
+  const q = problems.find((x) => x.message.includes('with an id of 7'));
+  assert.ok(q?.hint?.includes("  When('I call {ioctl} on {var} with an id of {int}', async function (this: IommufdWorld, ioctl: string, name: string, n: number) {"), q?.hint?.join('\n'));
+});
+
+test('lint checks the size, min and below_min columns of an ioctl outline against spec/', async () => {
+  const text = (await import('node:fs')).readFileSync(join(import.meta.dirname, '..', 'features', 'argsz.feature'), 'utf8');
+  const { dir, file } = featureDir(text.replace('| IOMMU_IOAS_ALLOC              | 12   | 12  | 11        |', '| IOMMU_IOAS_ALLOC              | 16   | 12  | 11        |'));
+  const { problems } = await lint(dir, { coverage: false });
+  const lines = problems.map((p) => `${p.file}:${p.line}: ${p.message}`);
+  assert.deepEqual(lines, [`${file}:21: column 'size' of IOMMU_IOAS_ALLOC is 16, but spec/ gives its struct size as 12`]);
+});
+
+test('lint checks the level tag: a scenario of a linux-level rule carries @linux, and a scenario with @linux names such a rule', async () => {
+  const { dir, file } = featureDir(`Feature: levels
+  Background:
+    Given an open iommufd
+
+  @IOAS_UNMAP.PRECEDENCE
+  Scenario: pins the order of checks without the tag
+    When I call IOMMU_IOAS_UNMAP with:
+      | ioas_id | 99 |
+      | length  | 0  |
+    Then it fails with ENOENT
+
+  @OBJECTS.DESTROY.UNKNOWN @linux
+  Scenario: a documented rule tagged linux
+    When I call IOMMU_DESTROY with:
+      | id | 7 |
+    Then it fails with ENOENT
+
+  @IOAS_UNMAP.PRECEDENCE @linux
+  Scenario: tagged as it should be
+    When I call IOMMU_IOAS_UNMAP with:
+      | ioas_id | 99 |
+      | length  | 0  |
+    Then it fails with ENOENT
+`);
+  const { problems } = await lint(dir, { coverage: false });
+  assert.deepEqual(problems.map((p) => `${p.file}:${p.line}: ${p.message}`), [
+    `${file}:6: scenario "pins the order of checks without the tag" pins Linux behaviour the documentation leaves open (rule IOAS_UNMAP.PRECEDENCE has level linux): tag it @linux`,
+    `${file}:13: scenario "a documented rule tagged linux" is tagged @linux but names no rule of level linux: drop the tag, or give the rule "level": "linux"`,
+  ]);
+});
+
+test('rules --uncovered lists only the rules no scenario covers, each with its pending reason', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin/iommufd-conform.mjs'), 'rules', '--uncovered'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.match(lines.at(-1)!, /^(\d+) of \d+ rules not yet covered$/);
+  assert.equal(lines.length - 1, Number(/^(\d+)/.exec(lines.at(-1)!)![1]));
+  for (const l of lines.slice(0, -1)) assert.match(l, /^[A-Z0-9_.]+: \S/);
+});

@@ -38,13 +38,17 @@ export const COMMANDS: Record<string, CommandSpec> = {
       reports: { type: 'string', arg: 'DIR', help: 'where conformance.json and conformance.html go (default: the project\'s reports/)' },
       timeout: { type: 'string', arg: 'MS', help: 'per-call timeout of a backend, a whole number of milliseconds > 0 (default: 10000, kernel 30000)' },
       expectations: { type: 'string', arg: 'FILE', help: 'the expected failures (default: expectations/<backend>.json when it exists)' },
+      level: { type: 'string', arg: 'LEVEL', help: "documented: only what the documentation requires (scenarios without @linux); linux: only the Linux choices it leaves open (@linux); default: both" },
     },
     notes: ['FEATURE is a .feature file or a folder of them (default: the project\'s features/); FILE:LINE selects the scenario at that line.', PATHS_NOTE],
   },
   serve: { summary: 'the reference engine as a wire-protocol server on stdin/stdout', options: {} },
   lint: {
     summary: 'check scenarios, steps, tables, $names and rule coverage; problems as file:line: message, exit 1',
-    options: { features: FEATURES },
+    options: {
+      features: FEATURES,
+      watch: { type: 'boolean', help: 'lint again on every save: a changed feature file alone, everything on a change of spec/rules or spec/uapi (Ctrl-C ends)' },
+    },
     notes: [PATHS_NOTE],
   },
   failnth: {
@@ -55,7 +59,34 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   rules: {
     summary: 'each rule with the scenarios that cover it, then the rules not yet covered',
-    options: { features: FEATURES, json: { type: 'boolean', help: 'the same as JSON' } },
+    options: {
+      features: FEATURES, json: { type: 'boolean', help: 'the same as JSON' },
+      uncovered: { type: 'boolean', help: 'only the rules no scenario covers, with their pending reasons' },
+    },
+    notes: [PATHS_NOTE],
+  },
+  diff: {
+    summary: 'what changed between two runs (new failures, fixes, changed errno, new and removed scenarios); exit 1 on a regression',
+    positionals: 'A B',
+    options: { json: { type: 'boolean', help: 'the comparison as JSON' } },
+    notes: ['A and B are conformance.json files of two runs (A the older).', PATHS_NOTE],
+  },
+  drift: {
+    summary: "hash each rule's cited kernel text (record), or list the rules whose text differs in another tree (check)",
+    positionals: 'record|check',
+    options: {
+      tree: { type: 'string', arg: 'DIR', help: 'a kernel source tree (record: default the 7.3 tree in ~/.cache/iommufd-conformance/kernel/src; check: required)' },
+      header: { type: 'string', arg: 'FILE', help: 'check: one header instead of a tree (e.g. a newer iommufd.h); only the citations of the recorded file of that name' },
+      record: { type: 'string', arg: 'VERSION', help: 'check against spec/drift/VERSION.json (default: the newest record)' },
+    },
+    notes: ['record writes spec/drift/<version of the tree>.json; check exits 1 when a rule\'s cited text changed or is gone.', PATHS_NOTE],
+  },
+  'update-expectations': {
+    summary: "write a backend's expectations from a run, keeping their reasons",
+    options: {
+      report: { type: 'string', arg: 'FILE', help: "the run's conformance.json (default: the project's reports/conformance.json)" },
+      output: { type: 'string', arg: 'FILE', help: 'the expectations file (default: expectations/<backend of the report>.json)' },
+    },
     notes: [PATHS_NOTE],
   },
 };

@@ -1,9 +1,9 @@
 // `iommufd-conform rules`: every rule with the scenarios that cover it, then
-// the rules no scenario covers yet.
+// the rules no scenario covers yet (--uncovered: only those).
 import { loadRules, RULE_TAG } from '../rules/catalog.ts';
 import { featureFiles, parseFeatures } from '../lint/features.ts';
 
-export function rulesReport(featureDir: string, json: boolean): number {
+export function rulesReport(featureDir: string, json: boolean, onlyUncovered = false): number {
   const rules = loadRules();
   const { scenarios, problems } = parseFeatures(featureFiles(featureDir));
   // A file that does not parse would count as covering nothing: say so instead.
@@ -18,7 +18,13 @@ export function rulesReport(featureDir: string, json: boolean): number {
   }
   const rows = [...rules.values()].map((r) => ({ id: r.id, area: r.area, since: r.since, scenarios: [...(cover.get(r.id) ?? [])], pending: r.pending, divergence: r.divergence }));
   const uncovered = rows.filter((r) => !r.scenarios.length);
-  if (json) {
+  if (onlyUncovered) {
+    if (json) console.log(JSON.stringify({ uncovered: uncovered.map((r) => ({ id: r.id, area: r.area, pending: r.pending })) }, null, 2));
+    else {
+      for (const r of uncovered) console.log(`${r.id}: ${r.pending ?? '(no reason given)'}`);
+      console.log(`${uncovered.length} of ${rules.size} rules not yet covered`);
+    }
+  } else if (json) {
     console.log(JSON.stringify({ rules: rows, uncovered: uncovered.map((r) => ({ id: r.id, pending: r.pending })) }, null, 2));
   } else {
     for (const r of rows.filter((x) => x.scenarios.length)) {

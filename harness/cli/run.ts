@@ -128,9 +128,9 @@ async function runSuite(opts: RunOptions, suite: Suite, expectations: Expectatio
     paths: opts.paths, tags: opts.tags, backend: opts.backend, timeoutMs: opts.timeoutMs, onMessage: collector.onMessage,
     formats: [opts.format, `html:${relative(PROJECT_ROOT, htmlTmp)}`],
   });
-  const { applyExpectations } = await import('../report/expectations.ts');
-  const stale = applyExpectations(collector.records, expectations);
-  for (const e of stale) console.log(`expectation matched no scenario run: ${e.feature}: ${e.scenario}`);
+  const [{ applyExpectations, expectationLines, staleGone }, { scenarioIndex }] = await Promise.all([import('../report/expectations.ts'), import('../report/scenario-index.ts')]);
+  const findings = applyExpectations(collector.records, expectations);
+  for (const line of expectationLines(findings, staleGone(findings.unmatched, scenarioIndex()))) console.log(line);
   const counts = write();
   const failed = collector.records.length - counts.passed - counts.skipped - counts['not-applicable'] - counts['expected-fail'];
   console.log(`\nreports: ${relative(process.cwd(), join(opts.reports, 'conformance.json'))}, ${relative(process.cwd(), html)}`);

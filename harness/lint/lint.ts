@@ -1,7 +1,9 @@
 // `iommufd-conform lint`: every scenario names at least one rule of the
 // catalog, every step has a definition, every field table fits its struct,
 // names of spec/ in step texts exist, every $name is set before it is read,
-// and every rule is covered by a scenario or says why not yet.
+// the numbers an Examples table takes from spec/ (literals.ts) agree with it,
+// the level tag agrees with the rules' levels, and every rule is covered by a
+// scenario or says why not yet.
 import { relative, resolve } from 'node:path';
 import type { Envelope } from '@cucumber/messages';
 import { PROJECT_ROOT } from '../../spec/loader/root.ts';
@@ -9,13 +11,20 @@ import { loadSpec } from '../../spec/loader/load.ts';
 import { rowValue } from '../codec/values.ts';
 import { nest, type FieldValue } from '../codec/codec.ts';
 import { validateObject } from '../codec/schema.ts';
-import { loadRules, RULE_TAG, type Rule } from '../rules/catalog.ts';
+import { LEVEL_TAG, levelOf, loadRules, RULE_TAG, type Rule } from '../rules/catalog.ts';
 import { runWithCucumber } from '../cli/cucumber.ts';
 import { TABLE_STEPS, namesSet, namesUsed, tableRows } from './vocabulary.ts';
 import { closest } from '../codec/nearest.ts';
+import { checkLiterals } from './literals.ts';
+import { keywordOf, undefinedStepHint } from './snippets.ts';
 import { astLines, featureFiles, parseFeatures, type ParsedScenario } from './features.ts';
+import type { Spec } from '../../spec/loader/types.ts';
 
-export interface LintProblem { file: string; line: number; message: string }
+export interface LintProblem {
+  file: string; line: number; message: string;
+  /** Lines printed under the problem: a snippet for an undefined step and the nearest existing steps. */
+  hint?: string[];
+}
 
 export interface LintResult { problems: LintProblem[]; scenarios: ParsedScenario[]; rules: Map<string, Rule> }
 
@@ -25,10 +34,20 @@ function checkTags(s: ParsedScenario, rules: Map<string, Rule>, out: LintProblem
   for (const id of ids) {
     if (!rules.has(id)) out.push({ file: s.file, line: s.line, message: `scenario "${s.name}" names unknown rule ${id}` });
   }
+  checkLevel(s, ids, rules, out);
 }
 
-function checkTables(s: ParsedScenario, out: LintProblem[]): void {
-  const spec = loadSpec();
+/** A scenario of a linux-level rule carries LEVEL_TAG, and a scenario with the tag names such a rule. */
+function checkLevel(s: ParsedScenario, ids: string[], rules: Map<string, Rule>, out: LintProblem[]): void {
+  const linux = ids.filter((id) => rules.has(id) && levelOf(rules.get(id)!) === 'linux');
+  const tagged = s.tags.includes(LEVEL_TAG);
+  if (linux.length && !tagged) out.push({ file: s.file, line: s.line, message: `scenario "${s.name}" pins Linux behaviour the documentation leaves open (rule ${linux.join(', ')} has level linux): tag it ${LEVEL_TAG}` });
+  if (tagged && !linux.length && ids.every((id) => rules.has(id))) {
+    out.push({ file: s.file, line: s.line, message: `scenario "${s.name}" is tagged ${LEVEL_TAG} but names no rule of level linux: drop the tag, or give the rule "level": "linux"` });
+  }
+}
+
+function checkTables(s: ParsedScenario, spec: Spec, out: LintProblem[]): void {
   for (const step of s.steps) {
     if (!step.table) continue;
     for (const { pattern, struct } of TABLE_STEPS) {
@@ -55,8 +74,7 @@ function checkTables(s: ParsedScenario, out: LintProblem[]): void {
 }
 
 /** Names of spec/ in step texts: IOMMU_* and VFIO_* are ioctls or constants, "fails with E..." an errno. */
-function checkSpecNames(s: ParsedScenario, out: LintProblem[]): void {
-  const spec = loadSpec();
+function checkSpecNames(s: ParsedScenario, spec: Spec, out: LintProblem[]): void {
   for (const step of s.steps) {
     for (const [t] of step.text.matchAll(/\b(?:IOMMU|VFIO)_[A-Z0-9_]+\b/g)) {
       if (spec.ioctls.has(t) || spec.constants.has(t)) continue;
@@ -89,13 +107,19 @@ function checkNames(s: ParsedScenario, out: LintProblem[]): void {
 }
 
 /** Undefined and ambiguous steps, from a dry run of cucumber itself. */
-async function checkStepDefinitions(paths: string[], out: LintProblem[]): Promise<void> {
-  const pickleSteps = new Map<string, { text: string; uri: string; astId: string }>();
+async function checkStepDefinitions(paths: string[], spec: Spec, out: LintProblem[]): Promise<void> {
+  const pickleSteps = new Map<string, { text: string; uri: string; astId: string; type?: string }>();
+  const expressions: string[] = [];
+  const args = new Map<string, 'table' | 'doc'>();
   const stepLines = new Map<string, number>();
   const bad: { id: string; status: string }[] = [];
   const testSteps = new Map<string, string>();
   const onMessage = (e: Envelope) => {
-    if (e.pickle) for (const st of e.pickle.steps) pickleSteps.set(st.id, { text: st.text, uri: e.pickle.uri, astId: st.astNodeIds[0]! });
+    if (e.pickle) for (const st of e.pickle.steps) {
+      pickleSteps.set(st.id, { text: st.text, uri: e.pickle.uri, astId: st.astNodeIds[0]!, type: st.type });
+      if (st.argument) args.set(st.id, st.argument.dataTable ? 'table' : 'doc');
+    }
+    if (e.stepDefinition) expressions.push(e.stepDefinition.pattern.source);
     if (e.gherkinDocument) for (const [id, line] of astLines(e.gherkinDocument).lines) stepLines.set(id, line);
     if (e.testCase) for (const ts of e.testCase.testSteps) if (ts.pickleStepId) testSteps.set(ts.id, ts.pickleStepId);
     if (e.testStepFinished) {
@@ -105,15 +129,23 @@ async function checkStepDefinitions(paths: string[], out: LintProblem[]): Promis
   };
   await runWithCucumber({ paths, dryRun: true, onMessage, quiet: true });
   const seen = new Set<string>();
+  const hinted = new Set<string>();
   for (const b of bad) {
-    const ps = pickleSteps.get(testSteps.get(b.id) ?? '');
+    const pickleStepId = testSteps.get(b.id) ?? '';
+    const ps = pickleSteps.get(pickleStepId);
     if (!ps) continue;
     const line = stepLines.get(ps.astId) ?? 1;
     const key = `${ps.uri}:${line}`;
     if (seen.has(key)) continue;
     seen.add(key);
     // cucumber's uris are relative to the project; lint's file names to the current directory.
-    out.push({ file: relative(process.cwd(), resolve(PROJECT_ROOT, ps.uri)), line, message: `${b.status === 'UNDEFINED' ? 'no step definition matches' : 'several step definitions match'}: "${ps.text}"` });
+    const file = relative(process.cwd(), resolve(PROJECT_ROOT, ps.uri));
+    if (b.status !== 'UNDEFINED') { out.push({ file, line, message: `several step definitions match: "${ps.text}"` }); continue; }
+    // The snippet and the nearest steps are said once per text.
+    if (hinted.has(ps.text)) { out.push({ file, line, message: `no step definition matches: "${ps.text}"` }); continue; }
+    hinted.add(ps.text);
+    const hint = undefinedStepHint(ps.text, keywordOf(ps.type), args.get(pickleStepId), expressions, spec);
+    out.push({ file, line, message: `no step definition matches: "${ps.text}"`, hint });
   }
 }
 
@@ -125,22 +157,35 @@ function checkCoverage(scenarios: ParsedScenario[], rules: Map<string, Rule>, ou
   }
 }
 
-export async function lint(featureDir: string, opts: { coverage?: boolean; rulesRoot?: string } = {}): Promise<LintResult> {
+export interface LintOptions {
+  /** Check that every rule is covered (off when only some files are linted). */
+  coverage?: boolean;
+  rulesRoot?: string;
+  /** The spec to check against (default: the project's, loaded once). */
+  spec?: Spec;
+}
+
+export async function lint(featureDir: string, opts: LintOptions = {}): Promise<LintResult> {
+  return lintFiles(featureFiles(featureDir), opts);
+}
+
+export async function lintFiles(files: string[], opts: LintOptions = {}): Promise<LintResult> {
   const problems: LintProblem[] = [];
+  const spec = opts.spec ?? loadSpec();
   let rules = new Map<string, Rule>();
   try {
     rules = loadRules(opts.rulesRoot);
   } catch (e) {
     for (const err of (e as AggregateError).errors ?? [e]) problems.push({ file: err.file ?? 'spec/rules', line: err.line ?? 0, message: err.detail ?? err.message });
   }
-  const files = featureFiles(featureDir);
   const { scenarios, problems: parse } = parseFeatures(files);
   problems.push(...parse);
-  for (const s of scenarios) { checkTags(s, rules, problems); checkTables(s, problems); checkNames(s, problems); checkSpecNames(s, problems); }
+  for (const s of scenarios) { checkTags(s, rules, problems); checkTables(s, spec, problems); checkNames(s, problems); checkSpecNames(s, spec, problems); }
   // A file that does not parse is reported as such; the dry run checks the others.
   const broken = new Set(parse.map((p) => p.file));
   const parsed = files.filter((f) => !broken.has(relative(process.cwd(), f)));
-  if (parsed.length) await checkStepDefinitions(parsed, problems);
+  for (const f of parsed) problems.push(...checkLiterals(f, spec));
+  if (parsed.length) await checkStepDefinitions(parsed, spec, problems);
   if (opts.coverage ?? true) checkCoverage(scenarios, rules, problems);
   // The examples of an outline share their steps: one problem of a step is said once.
   const unique = [...new Map(problems.map((p) => [`${p.file}:${p.line}: ${p.message}`, p])).values()];

@@ -17,11 +17,18 @@ export interface Rule {
   ioctls?: string[];
   pending?: string;
   divergence?: string;
+  /** documented (absent) or linux: Linux behaviour the documentation leaves open; its scenarios carry LEVEL_TAG. */
+  level?: 'documented' | 'linux';
   file: string;
   line: number;
 }
 
 export const RULE_TAG = /^@([A-Z0-9_]+(?:\.[A-Z0-9_]+)+)$/;
+
+/** The tag of a scenario that pins a Linux choice the documentation leaves open. */
+export const LEVEL_TAG = '@linux';
+export type Level = 'documented' | 'linux';
+export const levelOf = (r: Pick<Rule, 'level'>): Level => r.level ?? 'documented';
 
 /** Loads every rule; throws an AggregateError of SpecErrors (file:line) on any problem. */
 export function loadRules(root = SPEC_ROOT): Map<string, Rule> {
