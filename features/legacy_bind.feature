@@ -296,7 +296,7 @@ Feature: The 2020 IOMMU UAPI binds a guest's page table to a host PASID
       | 0         | ENOENT |
       | PASID_MAX | EINVAL |
 
-  @LEGACY.UNBIND.IOASID_WIDTH
+  @LEGACY.UNBIND.IOASID_WIDTH @linux
   Scenario: Only the low 32 bits of an unbind's hpasid count
     Given user memory holding an iommu_gpasid_bind_data as $five:
       | field      | value                        |
