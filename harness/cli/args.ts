@@ -32,7 +32,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: 'run the conformance suite on one backend',
     positionals: '[FEATURE[:LINE]...]',
     options: {
-      backend: { type: 'string', arg: 'NAME', help: 'reference (default), cmd:<argv...>, kernel (7.3), kernel-7.3, kernel-6.12' },
+      backend: { type: 'string', arg: 'NAME', help: 'reference (default), reference-no<option> (notest, nonoiommu; joined: reference-notest-nonoiommu), cmd:<argv...>, kernel (7.3), kernel-7.3, kernel-6.12' },
       tags: TAGS,
       format: { type: 'string', arg: 'NAME[:FILE]', help: 'a cucumber formatter (default: progress): html, json, junit, message, pretty, progress, progress-bar, rerun, snippets, summary, usage, usage-json' },
       reports: { type: 'string', arg: 'DIR', help: 'where conformance.json and conformance.html go (default: the project\'s reports/)' },
