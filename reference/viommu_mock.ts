@@ -5,16 +5,22 @@
 // length in the same struct; it also keeps the vIOMMU's HW queues by index.
 import { loadSpec } from '../spec/loader/load.ts';
 import { constantNum } from '../spec/loader/constants.ts';
-import { EFAULT, EINVAL, ENOMEM } from './errno.ts';
+import { EFAULT, EINVAL, ENOMEM, EOPNOTSUPP } from './errno.ts';
 import type { IommufdCtx } from './context.ts';
-import { copyUserData, type UserData } from './iommu_user_data.ts';
+import { copyStructFromUser, copyUserData, type UserData, type UserDataArray } from './iommu_user_data.ts';
 import type { IommufdObject } from './object.ts';
+import type { ViommuObject } from './viommu.ts';
 import type { Task } from './task.ts';
 import { fieldsOf } from './ucmd.ts';
 import { Backing, PAGE_SIZE, userAddr } from './usermem.ts';
 import { allocMmap, destroyMmap, type MmapRegion } from './viommu_mmap.ts';
 
 const TYPE_SELFTEST = constantNum('IOMMU_VIOMMU_TYPE_SELFTEST');
+const INVALIDATE_SELFTEST = constantNum('IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST');
+const INVALIDATE_ALL = constantNum('IOMMU_TEST_INVALIDATE_FLAG_ALL');
+const CACHE_ID_MAX = constantNum('MOCK_DEV_CACHE_ID_MAX');
+const INV = fieldsOf('iommu_viommu_invalidate_selftest');
+const INV_SIZE = loadSpec().structs.get('iommu_viommu_invalidate_selftest')!.size;
 const HW_QUEUE_MAX = constantNum('IOMMU_TEST_HW_QUEUE_MAX');
 const SEL = fieldsOf('iommu_viommu_selftest');
 const SIZE = loadSpec().structs.get('iommu_viommu_selftest')!.size;
@@ -66,4 +72,46 @@ export function mockViommuInit(ctx: IommufdCtx, task: Task, owner: IommufdObject
   rc = copyOut(task, data, buf);
   if (rc) { destroyMmap(ctx, region); return rc; }
   return new MockViommu(region);
+}
+
+/**
+ * iommu_copy_struct_from_full_user_array: every entry at once, each read as
+ * copy_struct_from_user reads a struct of entryLen bytes; 0 or -errno.
+ */
+function copyFullArray(task: Task, array: UserDataArray, dst: Uint8Array): number {
+  if (array.type !== INVALIDATE_SELFTEST || !array.entryNum) return -EINVAL;
+  for (let i = 0; i < array.entryNum; i++) {
+    const uptr = (array.uptr + BigInt(array.entryLen) * BigInt(i)) & 0xffff_ffff_ffff_ffffn;
+    const rc = copyStructFromUser(task, dst.subarray(i * INV_SIZE, (i + 1) * INV_SIZE), uptr, array.entryLen);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+/**
+ * mock_viommu_cache_invalidate: the whole array is read first, then entries
+ * run in order until one fails (unknown flags, a cache id past the last,
+ * a virtual id without a vDEVICE); array.entryNum becomes the number handled.
+ */
+export function mockViommuCacheInvalidate(ctx: IommufdCtx, task: Task, viommu: ViommuObject, array: UserDataArray): number {
+  // An empty array of the right type checks the type alone.
+  if (!array.entryNum && array.type === INVALIDATE_SELFTEST) return 0;
+  const num = array.entryNum;
+  array.entryNum = 0;
+  if (num && ctx.fail.shouldFail()) return -ENOMEM;
+  const cmds = new Uint8Array(num * INV_SIZE);
+  const rc = copyFullArray(task, { ...array, entryNum: num }, cmds);
+  if (rc) return rc;
+  const dv = new DataView(cmds.buffer);
+  for (let i = 0; i < num; i++) {
+    const flags = dv.getUint32(i * INV_SIZE + INV.flags!, true), cacheId = dv.getUint32(i * INV_SIZE + INV.cache_id!, true);
+    if (flags & ~INVALIDATE_ALL) return -EOPNOTSUPP;
+    if (cacheId > CACHE_ID_MAX) return -EINVAL;
+    const idev = viommu.findDev(BigInt(dv.getUint32(i * INV_SIZE + INV.vdev_id!, true)));
+    if (!idev) return -EINVAL;
+    if (flags & INVALIDATE_ALL) idev.cache.fill(0);
+    else idev.cache[cacheId] = 0;
+    array.entryNum = i + 1;
+  }
+  return 0;
 }

@@ -1,9 +1,14 @@
 // vIOMMUs, vDEVICEs and HW queues: allocating them over a nesting parent,
 // the selftest vIOMMU's driver data and exported region, invalidation
 // through a vIOMMU and the HW queue's pinned guest memory.
-import { Given, When } from '@cucumber/cucumber';
+import assert from 'node:assert/strict';
+import { Given, Then, When } from '@cucumber/cucumber';
+import { PROT_READ, PROT_WRITE } from '../harness/backend/interface.ts';
+import { constantNum } from '../spec/loader/constants.ts';
 import { callFields, expectOk, outValue } from './support/struct-call.ts';
 import type { IommufdWorld } from './support/world.ts';
+
+const PROT_EXEC = constantNum('PROT_EXEC');
 
 async function call(w: IommufdWorld, ioctl: string, fields: Record<string, string>): Promise<void> {
   await callFields(w, ioctl, Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, w.value(v)])));
@@ -15,7 +20,7 @@ async function viommuAlloc(w: IommufdWorld, type: string, idev: string, hwpt: st
   await call(w, 'IOMMU_VIOMMU_ALLOC', fields);
 }
 
-When('I allocate a vIOMMU of type {value} for {var} on {var}', async function (this: IommufdWorld, type: string, idev: string, hwpt: string) {
+When('I allocate a vIOMMU of type {value} for {value} on {value}', async function (this: IommufdWorld, type: string, idev: string, hwpt: string) {
   await viommuAlloc(this, type, idev, hwpt);
 });
 
@@ -30,7 +35,7 @@ Given('a selftest vIOMMU for {var} on {var} as {var}', async function (this: Iom
   this.vars.set(name, outValue(this, 'out_viommu_id'));
 });
 
-When('I allocate a vDEVICE of {var} on {var} with virtual id {value}', async function (this: IommufdWorld, idev: string, viommu: string, virt: string) {
+When('I allocate a vDEVICE of {value} on {value} with virtual id {value}', async function (this: IommufdWorld, idev: string, viommu: string, virt: string) {
   await call(this, 'IOMMU_VDEVICE_ALLOC', { viommu_id: viommu, dev_id: idev, virt_id: virt });
 });
 
@@ -39,4 +44,31 @@ Given('a vDEVICE of {var} on {var} with virtual id {value} as {var}',
     await call(this, 'IOMMU_VDEVICE_ALLOC', { viommu_id: viommu, dev_id: idev, virt_id: virt });
     expectOk(this, `allocating a vDEVICE of ${idev} on ${viommu}`);
     this.vars.set(name, outValue(this, 'out_vdevice_id'));
+  });
+
+// mmap(2) of the iommufd itself: a shared read-write mapping of a region a driver exported.
+async function mmapIommufd(w: IommufdWorld, length: string, offset: string): Promise<{ errno: number; addr?: bigint }> {
+  return w.backend.mmap(w.value(length), PROT_READ | PROT_WRITE, w.fd(), w.value(offset));
+}
+
+Then('mapping {value} bytes of the iommufd at offset {value} fails with {errno}', async function (this: IommufdWorld, length: string, offset: string, name: string) {
+  const r = await mmapIommufd(this, length, offset);
+  assert.equal(r.errno, this.spec.errno.get(name), `mmap of the iommufd ${r.errno ? `failed with ${this.errnoName(r.errno)}` : 'succeeded'}, expected ${name}`);
+});
+
+Given('{value} bytes of the iommufd mapped from offset {value} as {var}', async function (this: IommufdWorld, length: string, offset: string, name: string) {
+  const r = await mmapIommufd(this, length, offset);
+  assert.ok(!r.errno && r.addr !== undefined, `mmap of the iommufd failed with ${this.errnoName(r.errno)}`);
+  this.vars.set(name, r.addr);
+});
+
+When('I unmap the {value} bytes at {var}', async function (this: IommufdWorld, length: string, at: string) {
+  const r = await this.backend.munmap(this.value(at), this.value(length));
+  assert.equal(r.errno, 0, `munmap failed with ${this.errnoName(r.errno)}`);
+});
+
+Then('an executable mapping of {value} bytes of the iommufd at offset {value} fails with {errno}',
+  async function (this: IommufdWorld, length: string, offset: string, name: string) {
+    const r = await this.backend.mmap(this.value(length), PROT_READ | PROT_EXEC, this.fd(), this.value(offset));
+    assert.equal(r.errno, this.spec.errno.get(name), `mmap of the iommufd ${r.errno ? `failed with ${this.errnoName(r.errno)}` : 'succeeded'}, expected ${name}`);
   });
