@@ -72,3 +72,17 @@ Then('an executable mapping of {value} bytes of the iommufd at offset {value} fa
     const r = await this.backend.mmap(this.value(length), PROT_READ | PROT_EXEC, this.fd(), this.value(offset));
     assert.equal(r.errno, this.spec.errno.get(name), `mmap of the iommufd ${r.errno ? `failed with ${this.errnoName(r.errno)}` : 'succeeded'}, expected ${name}`);
   });
+
+When('I send {value} invalidation entries of {value} bytes at {value} of type {value} to {value}',
+  async function (this: IommufdWorld, num: string, len: string, at: string, type: string, target: string) {
+    await call(this, 'IOMMU_HWPT_INVALIDATE', { hwpt_id: target, data_uptr: at, data_type: type, entry_len: len, entry_num: num });
+  });
+
+// The mock device's cache: each entry is asserted by the selftest's own check, which must succeed.
+Then('the cache entries of {var} are {value}, {value}, {value} and {value}',
+  async function (this: IommufdWorld, idev: string, v0: string, v1: string, v2: string, v3: string) {
+    for (const [i, v] of [v0, v1, v2, v3].entries()) {
+      await call(this, 'IOMMU_TEST_CMD', { op: 'IOMMU_TEST_OP_DEV_CHECK_CACHE', id: idev, 'check_dev_cache.id': String(i), 'check_dev_cache.cache': v });
+      expectOk(this, `cache entry ${i} of ${idev} holding ${v}`);
+    }
+  });
