@@ -86,3 +86,19 @@ Then('the cache entries of {var} are {value}, {value}, {value} and {value}',
       expectOk(this, `cache entry ${i} of ${idev} holding ${v}`);
     }
   });
+
+async function hwQueueAlloc(w: IommufdWorld, viommu: string, type: string, index: string, iova: string, length: string): Promise<void> {
+  await call(w, 'IOMMU_HW_QUEUE_ALLOC', { viommu_id: viommu, type, index, nesting_parent_iova: iova, length });
+}
+
+When('I allocate a HW queue of type {value} with index {value} for {value} bytes at IOVA {value} on {value}',
+  async function (this: IommufdWorld, type: string, index: string, length: string, iova: string, viommu: string) {
+    await hwQueueAlloc(this, viommu, type, index, iova, length);
+  });
+
+Given('a selftest HW queue with index {value} for {value} bytes at IOVA {value} on {var} as {var}',
+  async function (this: IommufdWorld, index: string, length: string, iova: string, viommu: string, name: string) {
+    await hwQueueAlloc(this, viommu, 'IOMMU_HW_QUEUE_TYPE_SELFTEST', index, iova, length);
+    expectOk(this, `allocating HW queue ${index} on ${viommu}`);
+    this.vars.set(name, outValue(this, 'out_hw_queue_id'));
+  });
