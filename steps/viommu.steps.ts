@@ -102,3 +102,12 @@ Given('a selftest HW queue with index {value} for {value} bytes at IOVA {value} 
     expectOk(this, `allocating HW queue ${index} on ${viommu}`);
     this.vars.set(name, outValue(this, 'out_hw_queue_id'));
   });
+
+// IOMMU_TEST_OP_MD_CHECK_REFS needs no object: any open iommufd can ask, after another was closed.
+Then('through {var}, the pages of the {value} bytes at {value} are pinned {int} time(s)',
+  async function (this: IommufdWorld, fd: string, length: string, at: string, refs: number) {
+    await callFields(this, 'IOMMU_TEST_CMD', {
+      op: this.value('IOMMU_TEST_OP_MD_CHECK_REFS'), 'check_refs.uptr': this.value(at), 'check_refs.length': this.value(length), 'check_refs.refs': BigInt(refs),
+    }, fd);
+    expectOk(this, `checking through ${fd} that ${at} is pinned ${refs} time(s)`);
+  });
