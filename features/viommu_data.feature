@@ -159,3 +159,16 @@ Feature: The selftest vIOMMU's driver data and the region it exports for mmap
     When I allocate a selftest vIOMMU for $dev_idev on $parent from 24 bytes at $data
     Then it succeeds
     And an executable mapping of 0x2000 bytes of the iommufd at offset 0x1000 fails with EPERM
+
+  @VIOMMU.MMAP.HOLDS_OWNER
+  Scenario: What is left of a partly unmapped region still holds the vIOMMU
+    When I allocate a selftest vIOMMU for $dev_idev on $parent from 24 bytes at $data
+    Then it succeeds
+    And I remember out_viommu_id as $viommu
+    Given 0x2000 bytes of the iommufd mapped from offset 0x1000 as $m
+    When I unmap the 0x1000 bytes at $m
+    And I destroy $viommu
+    Then it fails with EBUSY
+    When I unmap the 0x1000 bytes at $m + 0x1000
+    And I destroy $viommu
+    Then it succeeds

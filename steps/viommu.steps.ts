@@ -62,7 +62,7 @@ Given('{value} bytes of the iommufd mapped from offset {value} as {var}', async 
   this.vars.set(name, r.addr);
 });
 
-When('I unmap the {value} bytes at {var}', async function (this: IommufdWorld, length: string, at: string) {
+When('I unmap the {value} bytes at {value}', async function (this: IommufdWorld, length: string, at: string) {
   const r = await this.backend.munmap(this.value(at), this.value(length));
   assert.equal(r.errno, 0, `munmap failed with ${this.errnoName(r.errno)}`);
 });
