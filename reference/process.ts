@@ -43,6 +43,8 @@ export class Process {
       f.refs++;
       child.fds.set(fd, f);
     }
+    // The child's copies of exported regions are its own to unmap at exit.
+    child.exported.push(...this.exported);
     return child;
   }
 

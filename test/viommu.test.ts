@@ -49,3 +49,24 @@ test('mmap regions are handed out lowest first from PAGE_SIZE and must be mapped
   assert.equal(iommufdMmap(ctx, 3 * PAGE_SIZE, PAGE_SIZE, 3), b);
   assert.equal(iommufdMmap(ctx, 3 * PAGE_SIZE, PAGE_SIZE, 7), E('EPERM'));
 });
+
+test('each mapping of a vIOMMU region holds the vIOMMU and the file; a forked child\'s copy goes at its exit', () => {
+  const { s, idev, parent } = fixture();
+  const data = s.p.mm.mmap(4096, 3);
+  const viommu = Number(s.call('IOMMU_VIOMMU_ALLOC', {
+    type: N('IOMMU_VIOMMU_TYPE_SELFTEST'), dev_id: idev, hwpt_id: parent, data_len: 24, data_uptr: data,
+  }).get('out_viommu_id'));
+  const ctx = s.ctx();
+  const v = ctx.objects.get(viommu)!;
+  const at = s.p.mmap(2 * PAGE_SIZE, 3, s.fd, PAGE_SIZE);
+  assert.ok(at > 0);
+  assert.equal(v.users, 2);
+  const child = s.p.fork();
+  assert.equal(v.users, 3);
+  child.exit();
+  assert.equal(v.users, 2);
+  assert.equal(s.p.close(s.fd), 0);
+  assert.equal(ctx.closed, false, 'the mapping keeps the file open');
+  assert.equal(s.p.mm.munmap(at, 2 * PAGE_SIZE), 0);
+  assert.equal(ctx.closed, true);
+});
