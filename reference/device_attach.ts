@@ -25,9 +25,18 @@ function pasidCompat(hwpt: AttachTarget, idev: DeviceObject, pasid: number): num
   return rid && !rid.pasidCompat ? -EINVAL : 0;
 }
 
-/** mock_domain_nop_attach: a device without dirty tracking refuses a domain that tracks. */
+/**
+ * mock_domain_nop_attach: a device without dirty tracking refuses a domain
+ * that tracks; a nested domain of a vIOMMU needs the device's vDEVICE on
+ * that vIOMMU (iommufd_viommu_get_vdev_id: ENOENT).
+ */
 function mockAttachDev(hwpt: AttachTarget, idev: DeviceObject): number {
-  return pagingOf(hwpt)?.dirtyTracking && idev.flags & NO_DIRTY ? -EINVAL : 0;
+  if (pagingOf(hwpt)?.dirtyTracking && idev.flags & NO_DIRTY) return -EINVAL;
+  const viommu = hwpt.type === 'HWPT_NESTED' ? hwpt.viommu : undefined;
+  if (viommu && idev.vdev?.viommu !== viommu) return -ENOENT;
+  idev.mockViommu = viommu;
+  idev.mockVdevId = viommu ? idev.vdev!.virtId : 0n;
+  return 0;
 }
 
 /** mock_domain_set_dev_pasid_nop: the second attach of FAKE_ERROR_PASID fails with ENOMEM, which clears the mark. */
@@ -50,6 +59,8 @@ function driverAttach(hwpt: AttachTarget, idev: DeviceObject, pasid: number): nu
 /** A blocked domain takes the PASID's place: that clears the fake-error mark. */
 function driverDetach(idev: DeviceObject, pasid: number): void {
   if (pasid === FAKE_ERROR_PASID) idev.pasidFakeError = false;
+  // The blocking domain is no nested one: the mock forgets its vIOMMU.
+  if (pasid === NO_PASID) { idev.mockViommu = undefined; idev.mockVdevId = 0n; }
 }
 
 /**

@@ -23,3 +23,5 @@ export const EOVERFLOW = errno('EOVERFLOW');
 export const EBADFD = errno('EBADFD');
 export const EMSGSIZE = errno('EMSGSIZE');
 export const EADDRINUSE = errno('EADDRINUSE');
+export const ENXIO = errno('ENXIO');
+export const ERANGE = errno('ERANGE');
