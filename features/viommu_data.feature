@@ -154,6 +154,12 @@ Feature: The selftest vIOMMU's driver data and the region it exports for mmap
     Then the IOTLB entries of $probe3 are 0xbeef, 0xbeef, 0xbeef and 0xbeef
     When I unmap the 0x2000 bytes at $m
 
+  @VIOMMU.MMAP.PRIVATE
+  Scenario: A private mapping of the region is refused
+    When I allocate a selftest vIOMMU for $dev_idev on $parent from 24 bytes at $data
+    Then it succeeds
+    And a private mapping of 0x2000 bytes of the iommufd at offset 0x1000 fails with EINVAL
+
   @VIOMMU.MMAP.EXEC
   Scenario: An executable mapping of the region is refused
     When I allocate a selftest vIOMMU for $dev_idev on $parent from 24 bytes at $data

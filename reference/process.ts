@@ -127,7 +127,7 @@ export class Process {
     if (fd < 0) return this.mm.mmap(length, prot, undefined, 0, hugetlb);
     const f = this.fds.get(fd);
     if (!f) return -EBADF;
-    if (f.kind === 'iommufd') return this.mmapIommufd(f, length, prot, offset);
+    if (f.kind === 'iommufd') return this.mmapIommufd(f, length, prot, offset, (flags & MAP_PRIVATE) !== 0);
     if (f.kind !== 'memfd') return -EINVAL;
     return this.mm.mmap(length, prot, f.backing, offset, false, (flags & MAP_PRIVATE) !== 0);
   }
@@ -136,10 +136,12 @@ export class Process {
    * iommufd_fops_mmap: a region a driver exported (viommu_mmap.ts). Each
    * mapping holds the region's owner and, as a VMA holds its file, the file.
    */
-  private mmapIommufd(f: File & { kind: 'iommufd' }, length: number, prot: number, offset: number): number {
+  private mmapIommufd(f: File & { kind: 'iommufd' }, length: number, prot: number, offset: number, priv: boolean): number {
     // mmap(2) itself refuses an empty length or an offset off a page before the file is asked.
     if (!Number.isSafeInteger(length) || length <= 0 || offset % PAGE_SIZE) return -EINVAL;
     const len = Math.ceil(length / PAGE_SIZE) * PAGE_SIZE;
+    // Only a shared mapping reaches the device's region.
+    if (priv) return -EINVAL;
     const region = iommufdMmap(f.ctx, offset, len, prot);
     if (typeof region === 'number') return region;
     region.backing.mapped ??= (d) => {

@@ -3,7 +3,7 @@
 // through a vIOMMU and the HW queue's pinned guest memory.
 import assert from 'node:assert/strict';
 import { Given, Then, When } from '@cucumber/cucumber';
-import { PROT_READ, PROT_WRITE } from '../harness/backend/interface.ts';
+import { MAP_PRIVATE, PROT_READ, PROT_WRITE } from '../harness/backend/interface.ts';
 import { constantNum } from '../spec/loader/constants.ts';
 import { callFields, expectOk, outValue } from './support/struct-call.ts';
 import type { IommufdWorld } from './support/world.ts';
@@ -71,6 +71,12 @@ When('I unmap the {value} bytes at {value}', async function (this: IommufdWorld,
   const r = await this.backend.munmap(this.value(at), this.value(length));
   assert.equal(r.errno, 0, `munmap failed with ${this.errnoName(r.errno)}`);
 });
+
+Then('a private mapping of {value} bytes of the iommufd at offset {value} fails with {errno}',
+  async function (this: IommufdWorld, length: string, offset: string, name: string) {
+    const r = await this.backend.mmap(this.value(length), PROT_READ | PROT_WRITE, this.fd(), this.value(offset), MAP_PRIVATE);
+    assert.equal(r.errno, this.spec.errno.get(name), `mmap of the iommufd ${r.errno ? `failed with ${this.errnoName(r.errno)}` : 'succeeded'}, expected ${name}`);
+  });
 
 Then('an executable mapping of {value} bytes of the iommufd at offset {value} fails with {errno}',
   async function (this: IommufdWorld, length: string, offset: string, name: string) {
