@@ -81,7 +81,8 @@ function allocFor(ucmd: Ucmd, idev: DeviceObject, flags: number, data: UserData)
   // Any failure to find pt_id, and any object kind that cannot carry a HWPT, is EINVAL.
   if (pt?.type === 'IOAS') return pagingAlloc(ucmd.ctx, ucmd.task, pt as IoasObject, idev, flags, data.len ? data : undefined);
   if (pt?.type === 'HWPT_PAGING') return nestedAlloc(ucmd.ctx, ucmd.task, pt as HwptPagingObject, flags, data);
-  if (pt?.type === 'VIOMMU') return viommuNestedAlloc(ucmd.ctx, ucmd.task, pt as ViommuObject, flags, data);
+  // The vIOMMU's physical IOMMU must be the device's (a no-IOMMU device has none).
+  if (pt?.type === 'VIOMMU') return idev.noiommu ? -EINVAL : viommuNestedAlloc(ucmd.ctx, ucmd.task, pt as ViommuObject, flags, data);
   return -EINVAL;
 }
 

@@ -2,7 +2,7 @@
 // identity on a vIOMMU, its virtual id, unique per vIOMMU, one vDEVICE per
 // device. It holds its vIOMMU and its device busy; unbinding the device
 // first destroys it and leaves its id as a tombstone (device.ts unbind).
-import { EEXIST, ENOENT, ENOMEM } from './errno.ts';
+import { EINVAL, EEXIST, ENOENT, ENOMEM } from './errno.ts';
 import type { IommufdCtx } from './context.ts';
 import type { DeviceObject } from './device.ts';
 import { IommufdObject } from './object.ts';
@@ -52,7 +52,9 @@ function vdeviceAlloc(ucmd: Ucmd): number {
   if (!viommu) return -ENOENT;
   const idev = ctx.objects.get<DeviceObject>(ucmd.u32(A.dev_id!), 'DEVICE');
   if (!idev) return -ENOENT;
-  // Every mock device sits behind the one mock IOMMU that backs every vIOMMU: no mismatch (EINVAL) can arise.
+  // The device must sit behind the vIOMMU's physical IOMMU: every mock device is behind the one mock
+  // IOMMU that backs every vIOMMU, and a no-IOMMU device is behind none.
+  if (idev.noiommu) return -EINVAL;
   if (idev.destroying) return -ENOENT;
   if (idev.vdev) return -EEXIST;
   const vdev = new VdeviceObject(viommu, idev, virtId);
