@@ -211,6 +211,14 @@ Feature: IOMMU_HW_QUEUE_ALLOC lets the hardware read a guest queue of a vIOMMU
     And a selftest HW queue with index 0 for 0x10 bytes at IOVA MOCK_APERTURE_START + 0x200ff8 on $viommu as $q
     Then the pages of the 0x2000 bytes at $huge are pinned 1 time
 
+  @HW_QUEUE.CONTIGUOUS.REFUSED @HW_QUEUE.FAILED_LEAVES_NOTHING
+  Scenario: A queue over two pages that are not physical neighbours is refused, and leaves their areas free
+    Given two pages of user memory, physically apart, mapped one after the other at IOVA MOCK_APERTURE_START + 0x200000 in $ioas
+    When I allocate a HW queue of type IOMMU_HW_QUEUE_TYPE_SELFTEST with index 0 for 0x2000 bytes at IOVA MOCK_APERTURE_START + 0x200000 on $viommu
+    Then it fails with EFAULT
+    When I unmap 0x2000 bytes at IOVA MOCK_APERTURE_START + 0x200000 from $ioas
+    Then it succeeds
+
   @HW_QUEUE.CONTIGUOUS.ACCEPTED
   Scenario: A queue over physically contiguous pages (one huge page) may span several pages
     Given 0x200000 bytes of huge-page user memory as $huge

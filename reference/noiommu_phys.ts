@@ -43,5 +43,8 @@ export function physAddr(mm: AddressSpace, addr: number): bigint | number {
   if (!v) return -ENOENT;
   const off = v.offset + (addr - v.start);
   if (off >= v.backing.size) return -ENOENT;
-  return physOf({ backing: v.backing, index: Math.floor(off / PAGE_SIZE) }, off % PAGE_SIZE);
+  const index = Math.floor(off / PAGE_SIZE);
+  // A private file mapping shows the process's own copy once it has one.
+  const backing = v.cow?.pages.has(index) ? v.cow : v.backing;
+  return physOf({ backing, index }, off % PAGE_SIZE);
 }

@@ -6,6 +6,7 @@
 import { Given, Then } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import { BackendSkipped } from '../harness/backend/interface.ts';
+import { physAddr } from './support/phys.ts';
 import { callFields, expectOk, outValue } from './support/struct-call.ts';
 import type { IommufdWorld } from './support/world.ts';
 
@@ -30,16 +31,6 @@ Given('{var} attached to {var} as {var}', async function (this: IommufdWorld, fd
   expectOk(this, `attaching ${fd} to ${pt}`);
   this.vars.set(name, outValue(this, 'pt_id'));
 });
-
-/** What the current process's /proc/self/pagemap says is the physical address behind addr. */
-async function physAddr(w: IommufdWorld, addr: bigint): Promise<bigint> {
-  if (w.backend.info.processOps && !w.backend.info.processOps.includes('physAddr')) {
-    throw new BackendSkipped('not applicable: the backend cannot read /proc/self/pagemap (no physAddr)');
-  }
-  const r = await w.backend.physAddr(addr);
-  assert.ok(!r.errno && r.addr !== undefined, `pagemap of 0x${addr.toString(16)}: ${w.errnoName(r.errno)}`);
-  return r.addr;
-}
 
 Then('out_phys is the physical address behind {value}', async function (this: IommufdWorld, addr: string) {
   const got = outValue(this, 'out_phys');

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { MAP_PRIVATE, PROT_READ, PROT_WRITE } from '../harness/backend/interface.ts';
 import { constantNum } from '../spec/loader/constants.ts';
+import { physAddr } from './support/phys.ts';
 import { callFields, expectOk, outValue } from './support/struct-call.ts';
 import type { IommufdWorld } from './support/world.ts';
 
@@ -115,6 +116,32 @@ Given('a selftest HW queue with index {value} for {value} bytes at IOVA {value} 
   });
 
 // IOMMU_TEST_OP_MD_CHECK_REFS needs no object: any open iommufd can ask, after another was closed.
+// Two pages of their own mappings, touched so that they are present, and mapped at consecutive IOVAs in
+// the order in which the second is not the first's physical neighbour (pagemap decides; if B follows A,
+// A cannot follow B).
+Given('two pages of user memory, physically apart, mapped one after the other at IOVA {value} in {var}',
+  async function (this: IommufdWorld, iova: string, ioas: string) {
+    const page = BigInt(this.backend.info.pageSize ?? 4096);
+    const pages: bigint[] = [];
+    for (let i = 0; i < 2; i++) {
+      const m = await this.backend.mmap(page, PROT_READ | PROT_WRITE);
+      assert.ok(!m.errno && m.addr !== undefined, `mmap failed with ${this.errnoName(m.errno)}`);
+      const w = await this.backend.memWrite(m.addr, new Uint8Array([0x5a]));
+      assert.equal(w.errno, 0, `writing the page failed with ${this.errnoName(w.errno)}`);
+      pages.push(m.addr);
+    }
+    const [a, b] = [await physAddr(this, pages[0]!), await physAddr(this, pages[1]!)];
+    if (b === a + page) pages.reverse();
+    const at = this.value(iova);
+    for (const [i, user_va] of pages.entries()) {
+      await callFields(this, 'IOMMU_IOAS_MAP', {
+        flags: this.value('IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE'),
+        ioas_id: this.value(ioas), user_va, length: page, iova: at + BigInt(i) * page,
+      });
+      expectOk(this, `mapping page ${i + 1} at IOVA 0x${(at + BigInt(i) * page).toString(16)}`);
+    }
+  });
+
 Then('through {var}, the pages of the {value} bytes at {value} are pinned {int} time(s)',
   async function (this: IommufdWorld, fd: string, length: string, at: string, refs: number) {
     await callFields(this, 'IOMMU_TEST_CMD', {
