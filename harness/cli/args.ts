@@ -34,8 +34,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: {
       backend: { type: 'string', arg: 'NAME', help: 'reference (default), cmd:<argv...>, kernel (7.3), kernel-7.3, kernel-6.12' },
       tags: TAGS,
-      format: { type: 'string', arg: 'NAME[:FILE]', help: 'a cucumber formatter (default: progress): html, json, junit, message, pretty, progress, progress-bar, rerun, snippets, summary, usage, usage-json' },
-      reports: { type: 'string', arg: 'DIR', help: 'where conformance.json and conformance.html go (default: the project\'s reports/)' },
+      format: { type: 'string', arg: 'NAME[:FILE]', help: 'a cucumber formatter for the console instead of the harness\'s own progress and failure lines: html, json, junit, message, pretty, progress, progress-bar, rerun, snippets, summary, usage, usage-json' },
+      reports: { type: 'string', arg: 'DIR', help: 'where messages.ndjson and the reports rendered from it go (default: the project\'s reports/)' },
       timeout: { type: 'string', arg: 'MS', help: 'per-call timeout of a backend, a whole number of milliseconds > 0 (default: 10000, kernel 30000)' },
       expectations: { type: 'string', arg: 'FILE', help: 'the expected failures (default: expectations/<backend>.json when it exists)' },
     },

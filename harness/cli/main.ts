@@ -28,7 +28,7 @@ function checkFeatures(cmd: string, paths: string[], tags?: string): void {
 async function runCommand(v: Values, positionals: string[]): Promise<number> {
   const backend = opt(v, 'backend', backendName, 'reference')!;
   const timeoutMs = opt(v, 'timeout', (s) => positiveMs('--timeout', s));
-  const format = opt(v, 'format', formatSpec, 'progress')!;
+  const format = opt(v, 'format', formatSpec);
   const tags = opt(v, 'tags', tagExpression);
   const reports = opt(v, 'reports', (s) => outputDir('--reports', s), join(PROJECT_ROOT, 'reports'))!;
   const expectations = opt(v, 'expectations', (s) => existingFile('--expectations', s));
