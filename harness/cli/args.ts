@@ -41,6 +41,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
     notes: ['FEATURE is a .feature file or a folder of them (default: the project\'s features/); FILE:LINE selects the scenario at that line.', PATHS_NOTE],
   },
+  report: {
+    summary: 'render the reports again from kept message streams; several streams: also their combined rule x backend matrix',
+    positionals: '[REPORTS_DIR|FILE.ndjson...]',
+    options: { out: { type: 'string', arg: 'DIR', help: 'where the views go (one stream: default its own folder; several: the combined matrix, default the project\'s reports/all/)' } },
+    notes: ['REPORTS_DIR is a folder a run wrote (its messages.ndjson); default: the project\'s reports/.', PATHS_NOTE],
+  },
   serve: { summary: 'the reference engine as a wire-protocol server on stdin/stdout', options: {} },
   lint: {
     summary: 'check scenarios, steps, tables, $names and rule coverage; problems as file:line: message, exit 1',

@@ -1,7 +1,7 @@
 // The iommufd-conform command line. Every option and path is checked before
 // anything runs: a mistake is one line and exit 2 (harness/cli/args.ts,
 // checks.ts). Paths are the user's: relative to the current directory.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PROJECT_ROOT } from '../../spec/loader/root.ts';
 import { UsageError, commandHelp, parseCommand, usage, type Parsed } from './args.ts';
 import { backendName, existingDir, existingFile, featurePaths, formatSpec, outputDir, parseSelected, positiveMs, tagExpression, unknownTags } from './checks.ts';
@@ -62,6 +62,9 @@ async function lintCommand(v: Values): Promise<number> {
 const COMMAND_MAIN: Record<string, (v: Values, positionals: string[]) => Promise<number>> = {
   run: runCommand,
   serve: async () => (await import('./serve.ts')).serveMain(),
+  report: async (v, positionals) => (await import('../report/combine.ts')).reportCommand(
+    positionals.length ? positionals.map((p) => resolve(p)) : [join(PROJECT_ROOT, 'reports')],
+    opt(v, 'out', (s) => outputDir('--out', s), positionals.length > 1 ? join(PROJECT_ROOT, 'reports', 'all') : undefined)),
   failnth,
   lint: lintCommand,
   rules: async (v) => (await import('./rules.ts')).rulesReport(featureDir(v), v.json === true),

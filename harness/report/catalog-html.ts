@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SPEC_ROOT, readJson } from '../../spec/loader/load.ts';
-import { CELL_LABEL, cellOf, levelOf, rowsOfArea, score, pct, type Matrix } from './matrix.ts';
+import { CELL_LABEL, cellOf, levelOf, rowsOfArea, score, pct, shortName, type Matrix } from './matrix.ts';
 import { anchor, h } from './html/escape.ts';
 import { CSS } from './html/style.ts';
 
@@ -21,12 +21,12 @@ export function areaDocs(root = SPEC_ROOT): Map<string, string> {
 export function catalogPage(m: Matrix, docs: ReadonlyMap<string, string> = areaDocs(), generatedAt = new Date().toISOString()): string {
   const toc = m.areas.map((a) => {
     const rows = rowsOfArea(m, a);
-    return `<li><a href="#area-${anchor(a)}">${h(a)}</a> <span class="mute">${rows.length} rules; ${m.backends.map((b, i) => { const s = score(rows, i); return `${h(b)} ${pct(s)} %`; }).join(', ')}</span></li>`;
+    return `<li><a href="#area-${anchor(a)}">${h(a)}</a> <span class="mute">${rows.length} rules; ${m.backends.map((b, i) => { const s = score(rows, i); return `${h(shortName(b))} ${pct(s)} %`; }).join(', ')}</span></li>`;
   }).join('');
   const areas = m.areas.map((a) => `<section><h2 id="area-${anchor(a)}">${h(a)}</h2>${docs.get(a) ? `<p>${h(docs.get(a)!)}</p>` : ''}${rowsOfArea(m, a).map((r) => {
     const locs = [...new Set(r.cells.flatMap((c) => c.scenarios.map((s) => s.location)))];
     const scen = locs.length
-      ? `<table><thead><tr><th>scenario</th>${m.backends.map((b) => `<th>${h(b)}</th>`).join('')}</tr></thead><tbody>${locs.map((loc) => {
+      ? `<table><thead><tr><th>scenario</th>${m.backends.map((b) => `<th title="${h(b)}">${h(shortName(b))}</th>`).join('')}</tr></thead><tbody>${locs.map((loc) => {
         const per = r.cells.map((c) => c.scenarios.find((s) => s.location === loc));
         return `<tr><td><code>${h(loc)}</code> ${h(per.find(Boolean)!.name)}</td>${per.map((s) => { const c = s ? cellOf(s.status) : 'no-scenario'; return `<td class="c c-${c}">${CELL_LABEL[c]}</td>`; }).join('')}</tr>`;
       }).join('')}</tbody></table>`

@@ -100,7 +100,7 @@ export class ConformanceCollector {
     if (!s) return;
     const r = f.testStepResult;
     const raw = r.status.toLowerCase() as Status;
-    const message = r.message ?? r.exception?.message;
+    const message = r.exception?.message ?? r.message;
     const st = raw === 'skipped' && s.skipReason ? skipStatus(s.skipReason) : classify(raw, r.exception?.type, message);
     if (rank(st) <= rank(s.worst)) return;
     s.worst = st;
@@ -130,7 +130,7 @@ export class ConformanceCollector {
   scenarioSteps(): Map<string, string[]> {
     const out = new Map<string, string[]>();
     for (const p of this.pickles.values()) {
-      out.set(this.location(p), p.steps.map((st) => `${this.keywords.get(st.astNodeIds[0] ?? '') ?? '*'} ${st.text}`));
+      out.set(this.location(p), p.steps.flatMap((st) => [`${this.keywords.get(st.astNodeIds[0] ?? '') ?? '*'} ${st.text}`, ...argumentLines(st.argument)]));
     }
     return out;
   }
@@ -138,6 +138,14 @@ export class ConformanceCollector {
   counts(): Record<Status, number> {
     return countStatuses(this.records);
   }
+}
+
+/** A step's data table (columns aligned) or doc string, indented under it. */
+function argumentLines(arg: Pickle['steps'][number]['argument']): string[] {
+  if (arg?.docString) return ['  """', ...arg.docString.content.split('\n').map((l) => `  ${l}`), '  """'];
+  const rows = arg?.dataTable?.rows.map((r) => r.cells.map((c) => c.value.replace(/\|/g, '\\|'))) ?? [];
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0))) ?? [];
+  return rows.map((r) => `  | ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`);
 }
 
 export function countStatuses(records: readonly { status: Status }[]): Record<Status, number> {

@@ -75,4 +75,14 @@ export function cellCounts(rows: readonly MatrixRow[], col: number): Record<Cell
 export const rowsOfArea = (m: Matrix, area: string) => m.rows.filter((r) => r.rule.area === area);
 export const rowsOfLevel = (m: Matrix, level: Level) => m.rows.filter((r) => levelOf(r.rule) === level);
 export const findings = (m: Matrix) => m.rows.filter((r) => r.rule.divergence);
+/** A backend's name for headings and badges: a cmd: backend by its program (the full argv stays in the run's report). */
+export function shortName(backend: string): string {
+  if (!backend.startsWith('cmd:')) return backend;
+  const words = backend.slice(4).trim().split(/\s+/);
+  let prog = words.length - 1;
+  while (prog >= 0 && !(words[prog]!.includes('/') && !words[prog]!.startsWith('-'))) prog--;
+  if (prog < 0) return backend.length > 40 ? `${backend.slice(0, 39)}\u2026` : backend;
+  return `cmd:${[words[prog]!.replace(/^.*\//, '').replace(/\.(m?[jt]s)$/, ''), ...words.slice(prog + 1)].join(' ')}`;
+}
+
 export const pct = (s: Score) => (s.total ? Math.floor((s.passed / s.total) * 1000) / 10 : 0);

@@ -1,10 +1,10 @@
 // A shields-style badge per backend: "iommufd <backend> | passed/total rules",
 // coloured by the share of rules passed. Plain SVG, no fonts to fetch.
 import { h } from './escape.ts';
-import type { Score } from '../matrix.ts';
+import { shortName, type Score } from '../matrix.ts';
 
-/** A width estimate for Verdana 11px, as shields.io measures it (about 6.5 px a character). */
-const width = (s: string) => Math.round(s.length * 6.5 + 10);
+/** A width estimate for Verdana 11px per character (shields.io measures the same font). */
+const width = (s: string) => Math.round([...s].reduce((w, c) => w + (/[A-Z0-9_]/.test(c) ? 7.5 : /[ilj.:,'|]/.test(c) ? 3.5 : 6.6), 0) + 12);
 
 export function badgeColor(s: Score): string {
   if (!s.total) return '#9f9f9f';
@@ -13,7 +13,7 @@ export function badgeColor(s: Score): string {
 }
 
 export function badgeSvg(backend: string, s: Score): string {
-  const left = `iommufd ${backend}`;
+  const left = `iommufd ${shortName(backend)}`;
   const right = s.total ? `${s.passed}/${s.total} rules` : 'no result';
   const lw = width(left);
   const rw = width(right);

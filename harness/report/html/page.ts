@@ -5,7 +5,7 @@
 // step and errno; a findings section; per-area and per-level scores; a badge
 // per backend.
 import type { ScenarioRecord } from '../conformance.ts';
-import { CELL_LABEL, CELLS, cellCounts, cellOf, findings, levelOf, pct, rowsOfArea, rowsOfLevel, score, type Matrix, type MatrixRow } from '../matrix.ts';
+import { CELL_LABEL, CELLS, cellCounts, cellOf, findings, levelOf, pct, rowsOfArea, rowsOfLevel, score, shortName, type Matrix, type MatrixRow } from '../matrix.ts';
 import { badgeSvg } from './badge.ts';
 import { anchor, h } from './escape.ts';
 import { CSS } from './style.ts';
@@ -25,7 +25,7 @@ function runsTable(m: Matrix): string {
 
 function levelTable(m: Matrix): string {
   const row = (label: string, rows: MatrixRow[]) => `<tr><td>${label}</td>${m.backends.map((_, i) => { const s = score(rows, i); return `<td class="num">${s.total ? `${s.passed}/${s.total} (${pct(s)} %)` : '-'}</td>`; }).join('')}</tr>`;
-  return `<table><thead><tr><th>rule level</th>${m.backends.map((b) => `<th>${h(b)}</th>`).join('')}</tr></thead><tbody>${row('documented (the uAPI documentation)', rowsOfLevel(m, 'documented'))}${row('linux (what Linux does where the documentation is silent)', rowsOfLevel(m, 'linux'))}${row('all', m.rows)}</tbody></table>`;
+  return `<table><thead><tr><th>rule level</th>${m.backends.map((b) => `<th title="${h(b)}">${h(shortName(b))}</th>`).join('')}</tr></thead><tbody>${row('documented (the uAPI documentation)', rowsOfLevel(m, 'documented'))}${row('linux (what Linux does where the documentation is silent)', rowsOfLevel(m, 'linux'))}${row('all', m.rows)}</tbody></table>`;
 }
 
 function areaTable(m: Matrix): string {
@@ -38,7 +38,7 @@ function areaTable(m: Matrix): string {
       return `<td><span class="barbg"><span class="bar" style="width:${Math.round(pct(s) * 0.8)}px"></span></span>${s.passed}/${s.total}${bad ? ` <span class="c c-failed">${bad} failing</span>` : ''}</td>`;
     }).join('')}</tr>`;
   });
-  return `<table id="areas"><thead><tr><th>area</th><th>rules</th>${m.backends.map((b) => `<th>${h(b)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table id="areas"><thead><tr><th>area</th><th>rules</th>${m.backends.map((b) => `<th title="${h(b)}">${h(shortName(b))}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function filters(m: Matrix): string {
@@ -46,7 +46,7 @@ function filters(m: Matrix): string {
   return `<form id="filters" role="search" onsubmit="return false">`
     + `<label>area<select id="f-area">${opt('', 'all areas')}${m.areas.map((a) => opt(a)).join('')}</select></label>`
     + `<label>status<select id="f-status">${opt('', 'any status')}${CELLS.map((c) => opt(c, CELL_LABEL[c])).join('')}${opt('differs', 'differs between backends')}</select></label>`
-    + `<label>backend<select id="f-backend">${opt('', 'any backend')}${m.backends.map((b, i) => opt(String(i), b)).join('')}</select></label>`
+    + `<label>backend<select id="f-backend">${opt('', 'any backend')}${m.backends.map((b, i) => opt(String(i), shortName(b))).join('')}</select></label>`
     + `<label>text<input id="f-text" type="search" placeholder="rule id, statement, errno..."></label>`
     + `<span id="f-count" class="mute"></span></form>`;
 }
@@ -60,7 +60,7 @@ function matrixTable(m: Matrix): string {
     });
     return `<tbody data-area="${h(a)}"><tr class="area"><th colspan="${m.backends.length + 3}" id="area-${anchor(a)}">${h(a)}</th></tr>${rows.join('')}</tbody>`;
   });
-  return `<table id="matrix"><thead><tr><th>rule</th><th>level</th>${m.backends.map((b) => `<th class="backend">${h(b)}</th>`).join('')}<th>statement</th></tr></thead>${body.join('')}</table>`;
+  return `<table id="matrix"><thead><tr><th>rule</th><th>level</th>${m.backends.map((b) => `<th class="backend" title="${h(b)}">${h(shortName(b))}</th>`).join('')}<th>statement</th></tr></thead>${body.join('')}</table>`;
 }
 
 function findingsSection(m: Matrix): string {
@@ -69,7 +69,7 @@ function findingsSection(m: Matrix): string {
     + '<p class="mute">Each scenario asserts what the kernel does; the documented statement is kept beside it.</p>'
     + f.map((r) => `<div class="finding"><p><a class="id" href="#rule-${anchor(r.rule.id)}">${h(r.rule.id)}</a> <span class="mute">${h(r.rule.source.doc)}: ${h(r.rule.source.section)}; since ${h(r.rule.since)}</span></p>`
       + `<p><b>Documented:</b> ${h(r.rule.statement)}</p><p><b>Kernel:</b> ${h(r.rule.divergence!)}</p>`
-      + `<p>${r.cells.map((c, i) => `${h(m.backends[i]!)}: <span class="c c-${c.cell}">${CELL_LABEL[c.cell]}</span>`).join(' &nbsp; ')}</p></div>`).join('');
+      + `<p>${r.cells.map((c, i) => `${h(shortName(m.backends[i]!))}: <span class="c c-${c.cell}">${CELL_LABEL[c.cell]}</span>`).join(' &nbsp; ')}</p></div>`).join('');
 }
 
 function result(s: ScenarioRecord): string {
@@ -87,7 +87,7 @@ function scenariosOf(m: Matrix, r: MatrixRow): string {
     const per = r.cells.map((c) => c.scenarios.find((s) => s.location === loc));
     const name = per.find(Boolean)!.name;
     const steps = m.runs.map((run) => run.steps.get(loc)).find(Boolean) ?? [];
-    const rows = per.map((s, i) => `<tr><td>${h(m.backends[i]!)}</td>${s ? `${cell(cellOfStatus(s))}<td>${result(s)}</td>` : `${cell('no-scenario')}<td></td>`}</tr>`);
+    const rows = per.map((s, i) => `<tr><td>${h(shortName(m.backends[i]!))}</td>${s ? `${cell(cellOfStatus(s))}<td>${result(s)}</td>` : `${cell('no-scenario')}<td></td>`}</tr>`);
     return `<h4><code>${h(loc)}</code> ${h(name)}</h4><pre>${h(steps.join('\n'))}</pre><table><tbody>${rows.join('')}</tbody></table>`;
   }).join('');
 }
