@@ -13,14 +13,15 @@ import { errnosOf } from '../harness/report/conformance.ts';
 import { shortName } from '../harness/report/matrix.ts';
 
 const runs = makeRuns();
-const json = (dir: string) => JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8'));
+const json = (dir: string): any => JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8'));
 type Scenario = { name: string; location: string; status: string; rules: string[]; failure?: Record<string, string> };
 
 test('conformance.json of every run is valid against spec/meta/conformance.schema.json', () => {
   const validate = metaValidator('conformance.schema.json');
   for (const dir of Object.values(runs.dirs)) {
     const doc = json(dir);
-    assert.ok(validate(doc), JSON.stringify(validate.errors?.slice(0, 3)));
+    const valid: boolean = validate(json(dir));
+    assert.ok(valid, JSON.stringify(validate.errors?.slice(0, 3)));
     assert.equal(doc.schemaVersion, 1);
     for (const k of ['backend', 'startedAt', 'durationMs', 'counts', 'notModelled', 'divergences', 'scenarios']) assert.ok(k in doc, k);
   }

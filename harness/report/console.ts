@@ -52,7 +52,8 @@ export class ConsoleProgress {
     if (BAD.has(r.status)) {
       this.failed.push(r);
       this.clear();
-      this.out.write(`${failureLines(r, this.rules).join('\n')}\n`);
+      const [head, ...rest] = failureLines(r, this.rules);
+      this.out.write(`${this.tty ? `\x1b[31m${head}\x1b[0m` : head}\n${rest.map((l) => `${l}\n`).join('')}`);
     }
     if (this.tty) this.draw();
     else if (this.done === this.total || this.done - this.lastLine >= Math.max(25, Math.ceil(this.total / 10))) {
