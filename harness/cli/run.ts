@@ -84,10 +84,14 @@ export async function run(opts: RunOptions): Promise<number> {
     const suite = await reportOf(opts, expectations);
     writePartial = suite.write;
     // The backend starts while cucumber loads; one that cannot start at all stops the run here.
-    const [, cucumber] = await Promise.all([
+    const [b, cucumber] = await Promise.all([
       peekPreset()?.catch((e) => { if (e instanceof BackendStartError) throw new Refused(e.message); }),
       import('./cucumber.ts'),
     ]);
+    if (b) {
+      const { name, version, kernel, available, reason } = b.info;
+      suite.writer.info({ implementation: { name, version, kernel, available, ...(reason ? { reason } : {}) } });
+    }
     return await runSuite(opts, suite, cucumber.runWithCucumber);
   } catch (e) {
     if (!(e instanceof Refused)) throw e;

@@ -18,7 +18,11 @@ export interface RunInfo {
   notModelled?: string[];
   expectations?: Expectation[];
   interrupted?: NodeJS.Signals;
+  /** What the backend said it is in its start exchange. */
+  implementation?: Implementation;
 }
+
+export interface Implementation { name: string; version: string; kernel: string; available: boolean; reason?: string }
 
 /** Appends each envelope to a temporary file as it comes (an interrupted run keeps what ran); close() renames it into place. */
 export class NdjsonWriter {

@@ -5,7 +5,7 @@ import type { Envelope } from '@cucumber/messages';
 import type { Rule } from '../rules/catalog.ts';
 import { ConformanceCollector, countStatuses, type ScenarioRecord, type Status } from './conformance.ts';
 import { applyExpectations, type Expectation } from './expectations.ts';
-import { runInfoOf } from './ndjson.ts';
+import { runInfoOf, type Implementation } from './ndjson.ts';
 
 export const SCHEMA_VERSION = 1;
 
@@ -15,6 +15,7 @@ export interface ConformanceReport {
   startedAt: string;
   durationMs: number;
   interrupted?: NodeJS.Signals;
+  implementation?: Implementation;
   counts: Record<Status, number>;
   notModelled: string[];
   divergences: { rule: string; documented: string; kernel: string; source: string }[];
@@ -51,6 +52,7 @@ export function resultsOf(envelopes: readonly Envelope[], rules: ReadonlyMap<str
     startedAt: new Date(start ?? 0).toISOString(),
     durationMs: Math.max(0, Math.round((end ?? 0) - (start ?? 0))),
     ...(info.interrupted ? { interrupted: info.interrupted } : {}),
+    ...(info.implementation ? { implementation: info.implementation } : {}),
     counts: countStatuses(collector.records),
     notModelled: info.notModelled ?? [],
     divergences: divergencesOf(rules),

@@ -16,11 +16,12 @@ const cell = (c: keyof typeof CELL_LABEL, extra = '') => `<td class="c c-${c}" d
 function runsTable(m: Matrix): string {
   const rows = m.runs.map(({ report: r }, i) => {
     const s = score(m.rows, i);
-    return `<tr><td>${h(r.backend)}</td><td>${h(r.startedAt)}</td><td class="num">${(r.durationMs / 1000).toFixed(1)} s</td><td class="num">${r.scenarios.length}</td>`
+    const impl = r.implementation ? `${r.implementation.name} ${r.implementation.version} (uAPI of Linux ${r.implementation.kernel})${r.implementation.available ? '' : `: not available: ${r.implementation.reason ?? ''}`}` : '';
+    return `<tr><td>${h(r.backend)}</td><td>${h(impl)}</td><td>${h(r.startedAt)}</td><td class="num">${(r.durationMs / 1000).toFixed(1)} s</td><td class="num">${r.scenarios.length}</td>`
       + `<td class="num">${r.counts.passed}</td><td class="num">${r.counts.failed + r.counts['unexpected-pass']}</td><td class="num">${r.counts.errored}</td><td class="num">${r.counts['expected-fail']}</td><td class="num">${r.counts['not-applicable']}</td><td class="num">${r.counts.skipped}</td>`
       + `<td class="num">${s.passed}/${s.total} (${pct(s)} %)</td><td>${r.interrupted ? `interrupted (${r.interrupted})` : 'complete'}</td></tr>`;
   });
-  return `<table><thead><tr><th>backend</th><th>started</th><th>took</th><th>scenarios</th><th>passed</th><th>failed</th><th>errored</th><th>expected fail</th><th>not applicable</th><th>not run</th><th>rules passed</th><th>run</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table><thead><tr><th>backend</th><th>implementation</th><th>started</th><th>took</th><th>scenarios</th><th>passed</th><th>failed</th><th>errored</th><th>expected fail</th><th>not applicable</th><th>not run</th><th>rules passed</th><th>run</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function levelTable(m: Matrix): string {
