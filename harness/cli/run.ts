@@ -147,7 +147,7 @@ async function runSuite(opts: RunOptions, suite: Suite, runWithCucumber: typeof 
   const { report: { counts, scenarios }, stale } = await write();
   for (const e of stale) console.log(`expectation matched no scenario run: ${e.feature}: ${e.scenario}`);
   const rel = (f: string) => relative(process.cwd(), join(opts.reports, f));
-  console.log(`\nreports: ${rel('report.html')}, ${rel('conformance.json')}, ${rel('junit.xml')}, ${rel('summary.md')}, ${rel('conformance.html')} (from ${rel('messages.ndjson')})`);
+  console.log(`\nreports: ${rel('conformance.json')}, ${rel('report.html')}, ${rel('junit.xml')}, ${rel('summary.md')}, ${rel('conformance.html')} (from ${rel('messages.ndjson')})`);
   if (!scenarios.length) {
     console.log('no scenario was selected');
     console.log('0 passed, 0 failed');

@@ -100,12 +100,13 @@ export class ConformanceCollector {
     if (!s) return;
     const r = f.testStepResult;
     const raw = r.status.toLowerCase() as Status;
-    const message = r.exception?.message ?? r.message;
-    const st = raw === 'skipped' && s.skipReason ? skipStatus(s.skipReason) : classify(raw, r.exception?.type, message);
+    // message: as cucumber formats it (type and stack; kept as it always was); failure.message: the error's own text.
+    const message = r.message ?? r.exception?.message;
+    const st = raw === 'skipped' && s.skipReason ? skipStatus(s.skipReason) : classify(raw, r.exception?.type, r.exception?.message ?? message);
     if (rank(st) <= rank(s.worst)) return;
     s.worst = st;
     s.message = st === 'skipped' || st === 'not-applicable' ? (s.skipReason ?? message) : message;
-    if (st === 'failed' || st === 'errored' || st === 'ambiguous' || st === 'undefined' || st === 'pending') s.failure = this.failure(s, f.testStepId, message ?? st);
+    if (st === 'failed' || st === 'errored' || st === 'ambiguous' || st === 'undefined' || st === 'pending') s.failure = this.failure(s, f.testStepId, r.exception?.message ?? message ?? st);
   }
 
   /** The failing step's text and file:line (a hook's name and definition), and the errno its message names. */
