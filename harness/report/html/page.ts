@@ -36,7 +36,8 @@ function areaTable(m: Matrix): string {
       const s = score(rs, i);
       const c = cellCounts(rs, i);
       const bad = c.failed + c.errored;
-      return `<td><span class="barbg"><span class="bar" style="width:${Math.round(pct(s) * 0.8)}px"></span></span>${s.passed}/${s.total}${bad ? ` <span class="c c-failed">${bad} failing</span>` : ''}</td>`;
+      if (!s.total) return `<td class="mute">no result${c['not-applicable'] ? ` (${c['not-applicable']} not applicable)` : ''}</td>`;
+      return `<td><span class="barbg"><span class="bar" style="width:${Math.round(pct(s) * 0.8)}px"></span></span>${s.passed}/${s.total}${bad ? ` <span class="c c-failed">${bad} failing</span>` : ''}${c['expected-fail'] ? ` <span class="c c-expected-fail">${c['expected-fail']} expected</span>` : ''}</td>`;
     }).join('')}</tr>`;
   });
   return `<table id="areas"><thead><tr><th>area</th><th>rules</th>${m.backends.map((b) => `<th title="${h(b)}">${h(shortName(b))}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
