@@ -8,22 +8,22 @@ import { CELL_LABEL, cellOf, levelOf, rowsOfArea, score, pct, shortName, type Ma
 import { anchor, h } from './html/escape.ts';
 import { CSS } from './html/style.ts';
 
-/** Each area's one-line description (the `doc` of its spec/rules file). */
-export function areaDocs(root = SPEC_ROOT): Map<string, string> {
-  const out = new Map<string, string>();
+/** Each area's descriptions (the `doc` of each spec/rules file of that area). */
+export function areaDocs(root = SPEC_ROOT): Map<string, string[]> {
+  const out = new Map<string, string[]>();
   for (const f of readdirSync(join(root, 'rules')).filter((x) => x.endsWith('.json')).sort()) {
     const d = readJson(join(root, 'rules', f), root).data as { area: string; doc?: string };
-    if (d.doc) out.set(d.area, d.doc);
+    if (d.doc) out.set(d.area, [...(out.get(d.area) ?? []), d.doc]);
   }
   return out;
 }
 
-export function catalogPage(m: Matrix, docs: ReadonlyMap<string, string> = areaDocs(), generatedAt = new Date().toISOString()): string {
+export function catalogPage(m: Matrix, docs: ReadonlyMap<string, string[]> = areaDocs(), generatedAt = new Date().toISOString()): string {
   const toc = m.areas.map((a) => {
     const rows = rowsOfArea(m, a);
     return `<li><a href="#area-${anchor(a)}">${h(a)}</a> <span class="mute">${rows.length} rules; ${m.backends.map((b, i) => { const s = score(rows, i); return `${h(shortName(b))} ${pct(s)} %`; }).join(', ')}</span></li>`;
   }).join('');
-  const areas = m.areas.map((a) => `<section><h2 id="area-${anchor(a)}">${h(a)}</h2>${docs.get(a) ? `<p>${h(docs.get(a)!)}</p>` : ''}${rowsOfArea(m, a).map((r) => {
+  const areas = m.areas.map((a) => `<section><h2 id="area-${anchor(a)}">${h(a)}</h2>${docs.get(a) ? `<ul>${docs.get(a)!.map((d) => `<li>${h(d)}</li>`).join('')}</ul>` : ''}${rowsOfArea(m, a).map((r) => {
     const locs = [...new Set(r.cells.flatMap((c) => c.scenarios.map((s) => s.location)))];
     const scen = locs.length
       ? `<table><thead><tr><th>scenario</th>${m.backends.map((b) => `<th title="${h(b)}">${h(shortName(b))}</th>`).join('')}</tr></thead><tbody>${locs.map((loc) => {
