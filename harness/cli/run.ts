@@ -106,6 +106,9 @@ export async function run(opts: RunOptions): Promise<number> {
   }
 }
 
+/** A cucumber formatter that writes to the console (NAME without :FILE) replaces the harness's own lines. */
+const toConsole = (format?: string) => !!format && !/^(?:"[^"]*"|[^:"]*):/.test(format);
+
 interface Suite {
   ndjson: string;
   writer: NdjsonWriter;
@@ -121,7 +124,7 @@ async function reportOf(opts: RunOptions, expectations: Expectation[]): Promise<
     import('../report/conformance.ts'), import('../rules/catalog.ts'), import('../report/ndjson.ts'), import('../report/views.ts'), import('../report/console.ts'),
   ]);
   const rules = loadRules();
-  const progress = opts.format ? undefined : new ConsoleProgress(rules, expectations);
+  const progress = toConsole(opts.format) ? undefined : new ConsoleProgress(rules, expectations);
   const collector = new ConformanceCollector(opts.backend, undefined, new Set(rules.keys()), progress?.onRecord);
   const ndjson = join(opts.reports, NDJSON_NAME);
   const writer = new NdjsonWriter(ndjson);
@@ -141,7 +144,7 @@ async function runSuite(opts: RunOptions, suite: Suite, runWithCucumber: typeof 
   await runWithCucumber({
     paths: opts.paths, tags: opts.tags, backend: opts.backend, timeoutMs: opts.timeoutMs,
     onMessage: (e) => { writer.write(e); suite.console?.onMessage(e); collector.onMessage(e); },
-    formats: opts.format ? [opts.format] : [], quiet: !opts.format,
+    formats: opts.format ? [opts.format] : [], quiet: !toConsole(opts.format),
   });
   suite.console?.finish();
   const { report: { counts, scenarios }, stale } = await write();

@@ -42,6 +42,14 @@ export function markdownSummary(m: Matrix): string {
     lines.push(`- **${r.rule.id}** (${r.cells.map((c, i) => `${m.backends[i]}: ${CELL_LABEL[c.cell]}`).join(', ')}): ${md(r.rule.statement)}`);
     lines.push(...failing(m, r));
   }
+  const xfail = m.rows.filter((r) => r.cells.some((c) => c.cell === 'expected-fail'));
+  if (xfail.length) {
+    lines.push('', `## Expected failures: known bugs of a backend (${xfail.length} rules)`, '');
+    for (const r of xfail) {
+      lines.push(`- **${r.rule.id}**: ${md(r.rule.statement)}`);
+      r.cells.forEach((c, i) => { for (const s of c.scenarios.filter((x) => x.status === 'expected-fail')) lines.push(`  - ${m.backends[i]}: ${code(s.location)} ${md(s.name)}: ${md(s.message ?? '')}`); });
+    }
+  }
   const f = findings(m);
   lines.push('', `## Findings: the kernel against its documentation (${f.length})`, '');
   for (const r of f) lines.push(`- **${r.rule.id}** (${md(r.rule.source.doc)}: ${md(r.rule.source.section)})`, `  - documented: ${md(r.rule.statement)}`, `  - kernel: ${md(r.rule.divergence!)}`);
