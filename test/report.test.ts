@@ -9,7 +9,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { metaValidator } from '../spec/loader/load.ts';
 import { conform, makeRuns, root } from './report-runs.ts';
-import { errnosOf } from '../harness/report/conformance.ts';
+import { errnosOf, type ScenarioRecord } from '../harness/report/conformance.ts';
+import { ConsoleProgress } from '../harness/report/console.ts';
 import { shortName } from '../harness/report/matrix.ts';
 
 const runs = makeRuns();
@@ -110,4 +111,26 @@ test('cucumber\'s own formatters show a not-applicable scenario as skipped, not 
   assert.equal(r.status, 0, r.stdout);
   assert.doesNotMatch(r.stdout, /BackendSkipped|Failures:/);
   assert.match(r.stdout, /\d+ scenarios \(.*\d+ skipped/);
+});
+
+test('on a terminal the progress is one line redrawn in place, a failure printed above it', () => {
+  const chunks: string[] = [];
+  const saved = process.env.TERM;
+  process.env.TERM = 'xterm';
+  try {
+    const out = { isTTY: true, write: (s: string) => chunks.push(s) };
+    const p = new ConsoleProgress(new Map(), [], out);
+    for (let i = 0; i < 3; i++) p.onMessage({ testCase: { id: `t${i}`, pickleId: `p${i}`, testSteps: [] } } as never);
+    const rec = (status: ScenarioRecord['status'], line: number): ScenarioRecord => ({ name: 'n', location: `features/a.feature:${line}`, rules: [], status, durationMs: 1, backend: 'b' });
+    p.onRecord(rec('passed', 1));
+    p.onRecord({ ...rec('failed', 2), failure: { step: 'Then it fails with EINVAL', stepLocation: 'features/a.feature:5', message: 'boom', expectedErrno: 'EINVAL' } });
+    p.onRecord(rec('not-applicable', 3));
+    p.finish();
+  } finally { process.env.TERM = saved; }
+  const text = chunks.join('');
+  assert.match(text, /\r\x1b\[K\[########\.{16}\] 1\/3 scenarios, 0 failed, 0:0\d elapsed/);
+  assert.match(text, /\r\x1b\[K\x1b\[31mFAILED features\/a.feature:2 n\x1b\[0m\n {4}step: features\/a.feature:5 Then it fails with EINVAL\n {4}errno: expected EINVAL, observed success\n/);
+  assert.match(text, /\[#{24}\] 3\/3 scenarios, 1 failed/);
+  assert.match(text, /1 failing scenario:\n {2}features\/a.feature:2 n: features\/a.feature:5 \(expected EINVAL, observed success\)\n$/);
+  assert.doesNotMatch(text, /a.feature:3/, 'a not-applicable scenario is no failure');
 });
