@@ -1,7 +1,7 @@
 // Cucumber's configuration. tsx is registered by the first import so that
 // the TypeScript step definitions load (the `loader` option fails on Node 20);
-// skip-wrapper.ts reports a scenario a backend cannot run as skipped, not failed.
+// cucumber-support.ts reports a scenario a backend cannot run as skipped, not failed.
 export default {
-  import: ['steps/support/register.mjs', 'harness/report/skip-wrapper.ts', 'steps/**/*.ts'],
+  import: ['steps/support/register.mjs', 'harness/report/cucumber-support.ts', 'steps/**/*.ts'],
   worldParameters: { backend: 'reference' },
 };

@@ -7,7 +7,7 @@
 // the backend (130 and 143).
 // The modules imported here are light: the checks that can refuse a run come
 // before the spec, rule and report modules load.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ConformanceCollector } from '../report/conformance.ts';
 import type { Expectation } from '../report/expectations.ts';
@@ -51,18 +51,18 @@ async function abandonBackend(): Promise<void> {
 }
 
 /** Set once the run owns its reports folder: writes the report of what ran so far. */
-let writePartial: ((interrupted: NodeJS.Signals) => Promise<unknown>) | undefined;
+let writePartial: ((interrupted: NodeJS.Signals) => void) | undefined;
 
 /**
  * Interrupted: the report of what ran so far is written, and process.exit
  * runs the exit listeners of harness/backend that kill the backend's process
  * group or VM (a signal's default action would skip them).
  */
-async function onSignal(signal: NodeJS.Signals): Promise<void> {
+function onSignal(signal: NodeJS.Signals): void {
   const partial = writePartial;
   writePartial = undefined;
   if (partial) {
-    await partial(signal).catch((e) => console.error(`partial report: ${(e as Error).message}`));
+    partial(signal);
     console.log(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: partial report written`);
   }
   process.exit(signal === 'SIGINT' ? 130 : 143);
@@ -82,7 +82,7 @@ export async function run(opts: RunOptions): Promise<number> {
     if (typeof lock === 'string') throw new Refused(lock);
     release = lock;
     const suite = await reportOf(opts, expectations);
-    writePartial = suite.write;
+    writePartial = suite.writePartial;
     // The backend starts while cucumber loads; one that cannot start at all stops the run here.
     const [b, cucumber] = await Promise.all([
       peekPreset()?.catch((e) => { if (e instanceof BackendStartError) throw new Refused(e.message); }),
@@ -114,13 +114,15 @@ interface Suite {
   writer: NdjsonWriter;
   console?: ConsoleProgress;
   collector: ConformanceCollector;
-  /** Closes the message stream and renders every view from it; interrupted names the signal that ended the run. */
-  write: (interrupted?: NodeJS.Signals) => Promise<RunResults>;
+  /** Closes the message stream and renders every view from it. */
+  write: () => Promise<RunResults>;
+  /** Interrupted by a signal: the views but cucumber's page, at once (`report` renders it later from the stream). */
+  writePartial: (interrupted: NodeJS.Signals) => void;
 }
 
 /** The run's message stream (kept as messages.ndjson), its live console, and the rendering of its reports. */
 async function reportOf(opts: RunOptions, expectations: Expectation[]): Promise<Suite> {
-  const [{ ConformanceCollector }, { loadRules }, { NdjsonWriter, NDJSON_NAME, readNdjson }, { writeRunViews }, { ConsoleProgress }] = await Promise.all([
+  const [{ ConformanceCollector }, { loadRules }, { NdjsonWriter, NDJSON_NAME, readNdjson }, { writeRunViews, writeRunViewsSync }, { ConsoleProgress }] = await Promise.all([
     import('../report/conformance.ts'), import('../rules/catalog.ts'), import('../report/ndjson.ts'), import('../report/views.ts'), import('../report/console.ts'),
   ]);
   const rules = loadRules();
@@ -131,12 +133,18 @@ async function reportOf(opts: RunOptions, expectations: Expectation[]): Promise<
   // What the reference engine does not model yet; other backends need not load it.
   const notModelled = opts.backend === 'reference' ? (await import('../../reference/main.ts')).UNIMPLEMENTED : [];
   writer.info({ backend: opts.backend, notModelled, expectations });
-  const write = async (interrupted?: NodeJS.Signals) => {
-    if (interrupted) writer.info({ interrupted });
+  const write = async () => {
     writer.close();
     return await writeRunViews(opts.reports, readNdjson(ndjson), rules);
   };
-  return { ndjson, writer, console: progress, collector, write };
+  const writePartial = (interrupted: NodeJS.Signals) => {
+    writer.info({ interrupted });
+    writer.close();
+    writeRunViewsSync(opts.reports, readNdjson(ndjson), rules);
+    // An older run's page must not sit beside this run's reports.
+    for (const f of readdirSync(opts.reports)) if (f === 'conformance.html' || /^conformance\.html\.\d+\.tmp$/.test(f)) rmSync(join(opts.reports, f), { force: true });
+  };
+  return { ndjson, writer, console: progress, collector, write, writePartial };
 }
 
 async function runSuite(opts: RunOptions, suite: Suite, runWithCucumber: typeof import('./cucumber.ts').runWithCucumber): Promise<number> {

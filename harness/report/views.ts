@@ -38,12 +38,18 @@ export function writeMatrixViews(dir: string, m: Matrix): void {
   m.backends.forEach((b, i) => writeAtomic(join(dir, badgeName(b)), `${badgeSvg(b, score(m.rows, i))}\n`));
 }
 
-/** Every view of one run into dir; returns the run's results. */
-export async function writeRunViews(dir: string, envelopes: readonly Envelope[], rules: ReadonlyMap<string, Rule>): Promise<RunResults> {
+/** Every view of one run but cucumber's page, written at once (what an interrupted run can still afford). */
+export function writeRunViewsSync(dir: string, envelopes: readonly Envelope[], rules: ReadonlyMap<string, Rule>): RunResults {
   const results = resultsOf(envelopes, rules);
   writeAtomic(join(dir, 'conformance.json'), `${JSON.stringify(results.report, null, 2)}\n`);
   writeAtomic(join(dir, 'junit.xml'), junitXml(results.report));
   writeMatrixViews(dir, buildMatrix([results], rules));
+  return results;
+}
+
+/** Every view of one run into dir; returns the run's results. */
+export async function writeRunViews(dir: string, envelopes: readonly Envelope[], rules: ReadonlyMap<string, Rule>): Promise<RunResults> {
+  const results = writeRunViewsSync(dir, envelopes, rules);
   await writeCucumberHtml(join(dir, 'conformance.html'), envelopes);
   return results;
 }

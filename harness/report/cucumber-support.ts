@@ -1,8 +1,12 @@
-// Cucumber support code (cucumber.mjs loads it): wraps every step and hook so
-// that a BackendSkipped ends the scenario as skipped, with its reason as an
-// attachment, instead of as a failure in every formatter (summary, pretty,
-// junit, html). The reason keeps not-applicable apart from not-run.
-import { setDefinitionFunctionWrapper } from '@cucumber/cucumber';
+// Cucumber support code for the reports (cucumber.mjs loads it).
+// - Every step and hook is wrapped so that a BackendSkipped ends the scenario
+//   as skipped, with its reason as an attachment, instead of as a failure in
+//   every formatter (summary, pretty, junit, html). The reason keeps
+//   not-applicable apart from not-run.
+// - After each scenario the run yields to the event loop once: on the
+//   in-process engine every step settles in microtasks, and without it the
+//   progress timer and Ctrl-C would wait for the end of the run.
+import { After, setDefinitionFunctionWrapper } from '@cucumber/cucumber';
 import { SKIP_MEDIA_TYPE } from './skip.ts';
 
 interface Attaching { attach?: (data: string, mediaType: string) => void }
@@ -22,3 +26,5 @@ setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) => function (
     return skipped(this, e);
   }
 });
+
+After(() => new Promise<void>((resolve) => setImmediate(resolve)));
