@@ -112,7 +112,7 @@ test('a run into a reports folder another live run holds refuses with one line; 
   const ok = run([objects], reports);
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
   assert.ok(ok.report.scenarios.length > 5);
-  assert.deepEqual(readdirSync(reports).sort(), ['conformance.html', 'conformance.json'], 'no lock and no temporary file left');
+  assert.deepEqual(readdirSync(reports).sort(), ['badge-reference.svg', 'conformance.html', 'conformance.json', 'junit.xml', 'messages.ndjson', 'report.html', 'rules.html', 'summary.md'], 'no lock and no temporary file left');
 });
 
 test('two runs at once into one reports folder: the second refuses, the first writes its report', async () => {

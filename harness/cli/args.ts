@@ -34,13 +34,19 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: {
       backend: { type: 'string', arg: 'NAME', help: 'reference (default), reference-no<option> (notest, nonoiommu; joined: reference-notest-nonoiommu), cmd:<argv...>, kernel (7.3), kernel-7.3, kernel-6.12' },
       tags: TAGS,
-      format: { type: 'string', arg: 'NAME[:FILE]', help: 'a cucumber formatter (default: progress): html, json, junit, message, pretty, progress, progress-bar, rerun, snippets, summary, usage, usage-json' },
-      reports: { type: 'string', arg: 'DIR', help: 'where conformance.json and conformance.html go (default: the project\'s reports/)' },
+      format: { type: 'string', arg: 'NAME[:FILE]', help: 'a cucumber formatter for the console instead of the harness\'s own progress and failure lines: html, json, junit, message, pretty, progress, progress-bar, rerun, snippets, summary, usage, usage-json' },
+      reports: { type: 'string', arg: 'DIR', help: 'where messages.ndjson and the reports rendered from it go (default: the project\'s reports/)' },
       timeout: { type: 'string', arg: 'MS', help: 'per-call timeout of a backend, a whole number of milliseconds > 0 (default: 10000, kernel 30000)' },
       expectations: { type: 'string', arg: 'FILE', help: 'the expected failures (default: expectations/<backend>.json when it exists)' },
       level: { type: 'string', arg: 'LEVEL', help: "documented: only what the documentation requires (scenarios without @linux); linux: only the Linux choices it leaves open (@linux); default: both" },
     },
     notes: ['FEATURE is a .feature file or a folder of them (default: the project\'s features/); FILE:LINE selects the scenario at that line.', PATHS_NOTE],
+  },
+  report: {
+    summary: 'render the reports again from kept message streams; several streams: also their combined rule x backend matrix',
+    positionals: '[REPORTS_DIR|FILE.ndjson...]',
+    options: { out: { type: 'string', arg: 'DIR', help: 'where the views go (one stream: default its own folder; several: the combined matrix, default the project\'s reports/all/)' } },
+    notes: ['REPORTS_DIR is a folder a run wrote (its messages.ndjson); default: the project\'s reports/.', PATHS_NOTE],
   },
   serve: { summary: 'the reference engine as a wire-protocol server on stdin/stdout', options: {} },
   lint: {

@@ -28,7 +28,7 @@ function checkFeatures(cmd: string, paths: string[], tags?: string): void {
 async function runCommand(v: Values, positionals: string[]): Promise<number> {
   const backend = opt(v, 'backend', backendName, 'reference')!;
   const timeoutMs = opt(v, 'timeout', (s) => positiveMs('--timeout', s));
-  const format = opt(v, 'format', formatSpec, 'progress')!;
+  const format = opt(v, 'format', formatSpec);
   const tags = withLevel(opt(v, 'tags', tagExpression), opt(v, 'level', levelName));
   const reports = opt(v, 'reports', (s) => outputDir('--reports', s), join(PROJECT_ROOT, 'reports'))!;
   const expectations = opt(v, 'expectations', (s) => existingFile('--expectations', s));
@@ -79,6 +79,9 @@ async function lintCommand(v: Values): Promise<number> {
 const COMMAND_MAIN: Record<string, (v: Values, positionals: string[]) => Promise<number>> = {
   run: runCommand,
   serve: async () => (await import('./serve.ts')).serveMain(),
+  report: async (v, positionals) => (await import('../report/combine.ts')).reportCommand(
+    positionals.length ? positionals.map((p) => resolve(p)) : [join(PROJECT_ROOT, 'reports')],
+    opt(v, 'out', (s) => outputDir('--out', s), positionals.length > 1 ? join(PROJECT_ROOT, 'reports', 'all') : undefined)),
   failnth,
   lint: lintCommand,
   rules: async (v) => (await import('./rules.ts')).rulesReport(featureDir(v), v.json === true, v.uncovered === true),

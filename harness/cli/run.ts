@@ -1,24 +1,29 @@
 // `iommufd-conform run`: the suite on one backend, a closing line
-// "N passed, N failed", reports/conformance.json and an HTML report.
+// "N passed, N failed", and its reports: cucumber's message stream kept as
+// messages.ndjson, and every view rendered from it (harness/report/views.ts).
 // What stops a run before its first scenario (an unknown backend, one that
 // cannot start, a missing expectations file, a reports folder in use) is one
 // line and exit status 2. SIGINT and SIGTERM write the partial report and end
 // the backend (130 and 143).
 // The modules imported here are light: the checks that can refuse a run come
 // before the spec, rule and report modules load.
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ConformanceCollector } from '../report/conformance.ts';
 import type { Expectation } from '../report/expectations.ts';
-import type { Rule } from '../rules/catalog.ts';
-import { lockReports, tempName, writeAtomic } from '../report/files.ts';
+import type { NdjsonWriter } from '../report/ndjson.ts';
+import type { ConsoleProgress } from '../report/console.ts';
+import type { RunResults } from '../report/results.ts';
+import { lockReports } from '../report/files.ts';
 import { PROJECT_ROOT } from '../../spec/loader/root.ts';
 import { startBackend } from '../backend/start.ts';
 import { peekPreset, takePreset } from '../backend/preset.ts';
 import { BackendStartError, checkBackendName } from '../backend/names.mjs';
 
 export interface RunOptions {
-  backend: string; tags?: string; format: string; reports: string; paths?: string[]; timeoutMs?: number; expectations?: string;
+  backend: string; tags?: string;
+  /** A cucumber formatter for the console; without one, the harness's own progress and failure lines. */
+  format?: string; reports: string; paths?: string[]; timeoutMs?: number; expectations?: string;
   /** The caller already started the backend (startBackend). */
   started?: boolean;
 }
@@ -54,8 +59,10 @@ let writePartial: ((interrupted: NodeJS.Signals) => void) | undefined;
  * group or VM (a signal's default action would skip them).
  */
 function onSignal(signal: NodeJS.Signals): void {
-  if (writePartial) {
-    writePartial(signal);
+  const partial = writePartial;
+  writePartial = undefined;
+  if (partial) {
+    partial(signal);
     console.log(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: partial report written`);
   }
   process.exit(signal === 'SIGINT' ? 130 : 143);
@@ -74,14 +81,18 @@ export async function run(opts: RunOptions): Promise<number> {
     const lock = lockReports(opts.reports);
     if (typeof lock === 'string') throw new Refused(lock);
     release = lock;
-    const suite = await reportOf(opts);
-    writePartial = suite.write;
+    const suite = await reportOf(opts, expectations);
+    writePartial = suite.writePartial;
     // The backend starts while cucumber loads; one that cannot start at all stops the run here.
-    const [, cucumber] = await Promise.all([
+    const [b, cucumber] = await Promise.all([
       peekPreset()?.catch((e) => { if (e instanceof BackendStartError) throw new Refused(e.message); }),
       import('./cucumber.ts'),
     ]);
-    return await runSuite(opts, suite, expectations, cucumber.runWithCucumber);
+    if (b) {
+      const { name, version, kernel, available, reason } = b.info;
+      suite.writer.info({ implementation: { name, version, kernel, available, ...(reason ? { reason } : {}) } });
+    }
+    return await runSuite(opts, suite, cucumber.runWithCucumber);
   } catch (e) {
     if (!(e instanceof Refused)) throw e;
     console.error(e.message);
@@ -95,69 +106,69 @@ export async function run(opts: RunOptions): Promise<number> {
   }
 }
 
+/** A cucumber formatter that writes to the console (NAME without :FILE) replaces the harness's own lines. */
+const toConsole = (format?: string) => !!format && !/^(?:"[^"]*"|[^:"]*):/.test(format);
+
 interface Suite {
+  ndjson: string;
+  writer: NdjsonWriter;
+  console?: ConsoleProgress;
   collector: ConformanceCollector;
-  html: string;
-  htmlTmp: string;
-  /** Writes conformance.json (and moves this run's HTML into place); interrupted names the signal that ended the run. */
-  write: (interrupted?: NodeJS.Signals) => ReturnType<ConformanceCollector['counts']>;
+  /** Closes the message stream and renders every view from it. */
+  write: () => Promise<RunResults>;
+  /** Interrupted by a signal: the views but cucumber's page, at once (`report` renders it later from the stream). */
+  writePartial: (interrupted: NodeJS.Signals) => void;
 }
 
-/** The run's collector and the writing of its reports. */
-async function reportOf(opts: RunOptions): Promise<Suite> {
-  const [{ ConformanceCollector }, { loadRules }] = await Promise.all([import('../report/conformance.ts'), import('../rules/catalog.ts')]);
+/** The run's message stream (kept as messages.ndjson), its live console, and the rendering of its reports. */
+async function reportOf(opts: RunOptions, expectations: Expectation[]): Promise<Suite> {
+  const [{ ConformanceCollector }, { loadRules }, { NdjsonWriter, NDJSON_NAME, readNdjson }, { writeRunViews, writeRunViewsSync }, { ConsoleProgress }] = await Promise.all([
+    import('../report/conformance.ts'), import('../rules/catalog.ts'), import('../report/ndjson.ts'), import('../report/views.ts'), import('../report/console.ts'),
+  ]);
   const rules = loadRules();
-  const collector = new ConformanceCollector(opts.backend, undefined, new Set(rules.keys()));
-  const html = join(opts.reports, 'conformance.html');
-  const htmlTmp = tempName(html);
-  const started = Date.now();
+  const progress = toConsole(opts.format) ? undefined : new ConsoleProgress(rules, expectations);
+  const collector = new ConformanceCollector(opts.backend, undefined, new Set(rules.keys()), progress?.onRecord);
+  const ndjson = join(opts.reports, NDJSON_NAME);
+  const writer = new NdjsonWriter(ndjson);
   // What the reference engine does not model yet; other backends need not load it.
   const notModelled = opts.backend === 'reference' ? (await import('../../reference/main.ts')).UNIMPLEMENTED : [];
-  const write = (interrupted?: NodeJS.Signals) => {
-    const counts = writeReport(opts, collector, started, notModelled, rules, interrupted);
-    if (existsSync(htmlTmp)) renameSync(htmlTmp, html);
-    else rmSync(html, { force: true }); // an older run's page must not sit beside this run's JSON
-    return counts;
+  writer.info({ backend: opts.backend, notModelled, expectations });
+  const write = async () => {
+    writer.close();
+    return await writeRunViews(opts.reports, readNdjson(ndjson), rules);
   };
-  return { collector, html, htmlTmp, write };
+  const writePartial = (interrupted: NodeJS.Signals) => {
+    writer.info({ interrupted });
+    writer.close();
+    writeRunViewsSync(opts.reports, readNdjson(ndjson), rules);
+    // An older run's page must not sit beside this run's reports.
+    for (const f of readdirSync(opts.reports)) if (f === 'conformance.html' || /^conformance\.html\.\d+\.tmp$/.test(f)) rmSync(join(opts.reports, f), { force: true });
+  };
+  return { ndjson, writer, console: progress, collector, write, writePartial };
 }
 
-async function runSuite(opts: RunOptions, suite: Suite, expectations: Expectation[], runWithCucumber: typeof import('./cucumber.ts').runWithCucumber): Promise<number> {
-  const { collector, html, htmlTmp, write } = suite;
+async function runSuite(opts: RunOptions, suite: Suite, runWithCucumber: typeof import('./cucumber.ts').runWithCucumber): Promise<number> {
+  const { collector, writer, write } = suite;
   await runWithCucumber({
-    paths: opts.paths, tags: opts.tags, backend: opts.backend, timeoutMs: opts.timeoutMs, onMessage: collector.onMessage,
-    formats: [opts.format, `html:${relative(PROJECT_ROOT, htmlTmp)}`],
+    paths: opts.paths, tags: opts.tags, backend: opts.backend, timeoutMs: opts.timeoutMs,
+    onMessage: (e) => { writer.write(e); suite.console?.onMessage(e); collector.onMessage(e); },
+    formats: opts.format ? [opts.format] : [], quiet: !toConsole(opts.format),
   });
-  const [{ applyExpectations, expectationLines, staleGone }, { scenarioIndex }] = await Promise.all([import('../report/expectations.ts'), import('../report/scenario-index.ts')]);
-  const findings = applyExpectations(collector.records, expectations);
+  suite.console?.finish();
+  const { report: { counts, scenarios }, findings } = await write();
+  const [{ expectationLines, staleGone }, { scenarioIndex }] = await Promise.all([import('../report/expectations.ts'), import('../report/scenario-index.ts')]);
   for (const line of expectationLines(findings, staleGone(findings.unmatched, scenarioIndex()))) console.log(line);
-  const counts = write();
-  const failed = collector.records.length - counts.passed - counts.skipped - counts['not-applicable'] - counts['expected-fail'];
-  console.log(`\nreports: ${relative(process.cwd(), join(opts.reports, 'conformance.json'))}, ${relative(process.cwd(), html)}`);
-  if (!collector.records.length) {
+  const rel = (f: string) => relative(process.cwd(), join(opts.reports, f));
+  console.log(`\nreports: ${rel('conformance.json')}, ${rel('report.html')}, ${rel('junit.xml')}, ${rel('summary.md')}, ${rel('conformance.html')} (from ${rel('messages.ndjson')})`);
+  if (!scenarios.length) {
     console.log('no scenario was selected');
     console.log('0 passed, 0 failed');
     return 1;
   }
+  const failed = scenarios.length - counts.passed - counts.skipped - counts['not-applicable'] - counts['expected-fail'];
   const extra = [counts.errored && `${counts.errored} errored`, counts['expected-fail'] && `${counts['expected-fail']} expected failures`, counts['unexpected-pass'] && `${counts['unexpected-pass']} unexpected passes`, counts.skipped && `${counts.skipped} not run`, counts['not-applicable'] && `${counts['not-applicable']} not applicable`].filter(Boolean);
   if (extra.length) console.log(`of which ${extra.join(', ')}`);
   const notCounted = counts.skipped + counts['not-applicable'] + counts['expected-fail'];
   console.log(`${counts.passed} passed, ${failed} failed${notCounted ? `, ${notCounted} skipped` : ''}`);
   return failed ? 1 : 0;
-}
-
-function writeReport(opts: RunOptions, collector: ConformanceCollector, started: number, notModelled: string[], rules: Map<string, Rule>, interrupted?: NodeJS.Signals) {
-  const counts = collector.counts();
-  const report = {
-    backend: opts.backend,
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
-    ...(interrupted ? { interrupted } : {}),
-    counts,
-    notModelled,
-    divergences: [...rules.values()].filter((r) => r.divergence).map((r) => ({ rule: r.id, documented: r.statement, kernel: r.divergence, source: `${r.file}:${r.line}` })),
-    scenarios: collector.records,
-  };
-  writeAtomic(join(opts.reports, 'conformance.json'), `${JSON.stringify(report, null, 2)}\n`);
-  return counts;
 }
