@@ -23,3 +23,4 @@ export const EOVERFLOW = errno('EOVERFLOW');
 export const EBADFD = errno('EBADFD');
 export const EMSGSIZE = errno('EMSGSIZE');
 export const EADDRINUSE = errno('EADDRINUSE');
+export const ESPIPE = errno('ESPIPE');

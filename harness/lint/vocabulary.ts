@@ -13,6 +13,9 @@ export const TABLE_STEPS: { pattern: RegExp; struct: (m: RegExpExecArray, spec: 
     struct: (m, s) => s.ioctls.get(m[1]!)?.struct,
   },
   { pattern: /^user memory holding an? ([a-z0-9_]+) as \$[a-z_][a-z0-9_]*:$/, struct: (m, s) => s.structs.get(m[1]!) },
+  // A record a read(2) of an event queue returned (steps/eventq.steps.ts).
+  { pattern: /^([a-z0-9_]+) record \d+ of the read has:$/, struct: (m, s) => s.structs.get(m[1]!) },
+  { pattern: /^the ([a-z0-9_]+) at byte \d+ of the read has:$/, struct: (m, s) => s.structs.get(m[1]!) },
 ];
 
 /** Lines of a field | value table as [field, value] pairs; the header row "field | value" is optional. */
