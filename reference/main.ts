@@ -19,6 +19,7 @@ import { handlers as dirtyHandlers } from './dirty.ts';
 import { handlers as testHandlers } from './selftest.ts';
 import { handlers as hwInfoHandlers } from './hw_info.ts';
 import { handlers as noiommuHandlers } from './noiommu.ts';
+import { handlers as faultHandlers } from './fault.ts';
 import { VFIO_NOT_MODELLED, handlers as vfioIoasHandlers, vfioIoctl } from './vfio_compat.ts';
 import { notImplemented } from './unimplemented.ts';
 
@@ -31,7 +32,7 @@ interface IoctlOp { def: IoctlDef; request: number; size: number; minSize: numbe
 
 const HANDLERS: Record<string, Handler> = {
   ...objectHandlers, ...ioasHandlers, ...rangesHandlers, ...processHandlers, ...optionHandlers, ...hwptAllocHandlers, ...hwptInvalidateHandlers, ...testHandlers, ...vfioIoasHandlers,
-  ...hwInfoHandlers, ...noiommuHandlers, ...dirtyHandlers,
+  ...hwInfoHandlers, ...noiommuHandlers, ...dirtyHandlers, ...faultHandlers,
 };
 
 /**

@@ -3,9 +3,10 @@
 // here is the scenario's last call: "it succeeds", "it fails with E..." and
 // "it returns N" speak of it as of an ioctl.
 import assert from 'node:assert/strict';
-import { Then, When, type DataTable } from '@cucumber/cucumber';
-import { readPath } from '../harness/codec/codec.ts';
-import { tableRows } from '../harness/lint/vocabulary.ts';
+import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
+import { encode, nest, readPath } from '../harness/codec/codec.ts';
+import { EVENTQ_NAMES, tableRows } from '../harness/lint/vocabulary.ts';
+import { callFields, expectOk, outValue } from './support/struct-call.ts';
 import type { IoctlDef, StructDef } from '../spec/loader/types.ts';
 import type { SysResult } from '../harness/backend/interface.ts';
 import type { IommufdWorld } from './support/world.ts';
@@ -108,4 +109,73 @@ Then('I remember {field} of {word} record {int} of the read as {var}', function 
 Then('the read returned {int} bytes', function (this: IommufdWorld, n: number) {
   const bytes = lastRead.get(this);
   assert.equal(bytes?.length, n, `the read returned ${bytes?.length ?? 'nothing'} bytes, expected ${n}`);
+});
+
+// --- Fault queues (IOMMU_FAULT_QUEUE_ALLOC) and the faults the mock device raises --------------
+
+// $name is the fault queue object; $name_fd its file descriptor (EVENTQ_NAMES of the lint vocabulary).
+Given('a fault queue as {var}', async function (this: IommufdWorld, name: string) {
+  await callFields(this, 'IOMMU_FAULT_QUEUE_ALLOC', {});
+  expectOk(this, 'allocating a fault queue');
+  this.vars.set(name, outValue(this, 'out_fault_id'));
+  this.vars.set(`${name}_fd`, outValue(this, EVENTQ_NAMES.fault!));
+});
+
+async function faultHwpt(w: IommufdWorld, fields: Record<string, string>, fault: string): Promise<void> {
+  const flags = fields.flags ? `${fields.flags} | IOMMU_HWPT_FAULT_ID_VALID` : 'IOMMU_HWPT_FAULT_ID_VALID';
+  const values = Object.fromEntries(Object.entries({ ...fields, flags, fault_id: fault }).map(([k, v]) => [k, w.value(v)]));
+  await callFields(w, 'IOMMU_HWPT_ALLOC', values);
+}
+
+When('I allocate a nested HWPT for {var} on {var} from {value} bytes of {var} with faults to {value}',
+  async function (this: IommufdWorld, idev: string, parent: string, len: string, data: string, fault: string) {
+    await faultHwpt(this, { dev_id: idev, pt_id: parent, data_type: 'IOMMU_HWPT_DATA_SELFTEST', data_len: len, data_uptr: data }, fault);
+  });
+
+Given('a nested HWPT for {var} on {var} from {value} bytes of {var} with faults to {var} as {var}',
+  async function (this: IommufdWorld, idev: string, parent: string, len: string, data: string, fault: string, name: string) {
+    await faultHwpt(this, { dev_id: idev, pt_id: parent, data_type: 'IOMMU_HWPT_DATA_SELFTEST', data_len: len, data_uptr: data }, fault);
+    expectOk(this, `allocating a nested HWPT with faults to ${fault}`);
+    this.vars.set(name, outValue(this, 'out_hwpt_id'));
+  });
+
+Given('a paging HWPT for {var} on {var} with flags {value} and faults to {var} as {var}',
+  async function (this: IommufdWorld, idev: string, ioas: string, flags: string, fault: string, name: string) {
+    await faultHwpt(this, { dev_id: idev, pt_id: ioas, flags }, fault);
+    expectOk(this, `allocating a paging HWPT with faults to ${fault}`);
+    this.vars.set(name, outValue(this, 'out_hwpt_id'));
+  });
+
+async function triggerIopf(w: IommufdWorld, idev: string, pasid: string, grpid: string, perm: string, addr: string): Promise<void> {
+  await callFields(w, 'IOMMU_TEST_CMD', {
+    op: w.value('IOMMU_TEST_OP_TRIGGER_IOPF'), 'trigger_iopf.dev_id': w.value(idev), 'trigger_iopf.pasid': w.value(pasid),
+    'trigger_iopf.grpid': w.value(grpid), 'trigger_iopf.perm': w.value(perm), 'trigger_iopf.addr': w.value(addr),
+  });
+}
+
+// IOMMU_TEST_OP_TRIGGER_IOPF: one page request, the last of its group.
+When('the mock device {var} raises a page fault with PASID {value}, group {value}, permissions {value} at {value}',
+  async function (this: IommufdWorld, idev: string, pasid: string, grpid: string, perm: string, addr: string) {
+    await triggerIopf(this, idev, pasid, grpid, perm, addr);
+  });
+
+// The selftest's own fault: PASID 1, group 2, read and write, at 0xdeadbeaf.
+Given('the mock device {var} raised a page fault', async function (this: IommufdWorld, idev: string) {
+  await triggerIopf(this, idev, '1', '2', 'IOMMU_PGFAULT_PERM_READ | IOMMU_PGFAULT_PERM_WRITE', '0xdeadbeaf');
+  expectOk(this, `raising a page fault on ${idev}`);
+});
+
+Given('the mock device {var} raised a page fault at {value}', async function (this: IommufdWorld, idev: string, addr: string) {
+  await triggerIopf(this, idev, '1', '2', 'IOMMU_PGFAULT_PERM_READ', addr);
+  expectOk(this, `raising a page fault on ${idev}`);
+});
+
+// A response of `code` for `cookie`, written as one record: what the selftest does after each fault.
+When('I answer cookie {value} with {value} on {value}', async function (this: IommufdWorld, cookie: string, code: string, fd: string) {
+  const bytes = encode(struct(this, 'iommu_hwpt_page_response'), nest({ cookie: this.value(cookie), code: this.value(code) }));
+  record(this, `write(${fd})`, await this.backend.write(fdOf(this, fd), bytes));
+});
+
+When('I close {var}', async function (this: IommufdWorld, fd: string) {
+  record(this, `close(${fd})`, await this.backend.close(fdOf(this, fd)));
 });

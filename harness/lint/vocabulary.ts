@@ -39,6 +39,10 @@ export const MOCK_DEVICE_NAMES: Readonly<Record<string, string>> = {
 };
 const MOCK_DEVICE_STEP = /^a mock device (?:with flags .+ )?attached to /;
 
+/** An event queue step "a fault queue as $x" also sets $x_fd, the queue's descriptor, read from this field. */
+export const EVENTQ_NAMES: Readonly<Record<string, string>> = { fault: 'out_fault_fd', veventq: 'out_veventq_fd' };
+const EVENTQ_STEP = /^(?:a fault queue|a vEVENTQ .+)$/;
+
 /**
  * The $names a step sets, as the step definitions do: every step ending
  * "as $x" sets $x ("I remember out_ioas_id as $x", "an IOAS as $x"); a mock
@@ -48,6 +52,7 @@ export function namesSet(text: string): string[] {
   if (text === 'an open iommufd') return ['$iommufd'];
   const m = SETS.exec(text);
   if (!m) return [];
+  if (EVENTQ_STEP.test(m[1]!)) return [m[2]!, `${m[2]}_fd`];
   if (!MOCK_DEVICE_STEP.test(m[1]!)) return [m[2]!];
   return [m[2]!, ...Object.keys(MOCK_DEVICE_NAMES).map((suffix) => `${m[2]}${suffix}`)];
 }
