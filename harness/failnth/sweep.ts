@@ -7,7 +7,7 @@
 // state exactly as before it; when a scenario's process exits, nothing may
 // stay pinned or charged.
 import type { Envelope } from '@cucumber/messages';
-import type { Backend, IoctlArg, IoctlResult } from '../backend/interface.ts';
+import type { Backend, IoctlArg, IoctlResult, RwAt, SysResult } from '../backend/interface.ts';
 import { ReferenceBackend } from '../backend/reference.ts';
 import { presetBackend } from '../backend/preset.ts';
 import { ConformanceCollector } from '../report/conformance.ts';
@@ -67,19 +67,28 @@ class SweepBackend extends ReferenceBackend {
     if (this.n) this.process.fail.arm(this.n);
   }
 
-  override async ioctl(fd: number, request: number, arg: IoctlArg): Promise<IoctlResult> {
+  override ioctl(fd: number, request: number, arg: IoctlArg): Promise<IoctlResult> {
+    return this.checked(name(request), () => super.ioctl(fd, request, arg));
+  }
+
+  // An event queue's read and write allocate too (a fault read's cookie): the same checks.
+  override read(fd: number, length: number, at?: RwAt) { return this.checked('read', () => super.read(fd, length, at)); }
+  override write(fd: number, bytes: Uint8Array, at?: RwAt) { return this.checked('write', () => super.write(fd, bytes, at)); }
+
+  /** One call with the sweep's checks around it: call names the request in a violation. */
+  private async checked<R extends SysResult>(what: string, run: () => Promise<R>): Promise<R> {
     const p = this.process;
     const before = this.n && !this.fired ? observeProcess(p) : '';
-    const r = await super.ioctl(fd, request, arg);
+    const r = await run();
     const index = this.calls++;
     this.recording?.push(r.errno);
     if (this.n && !this.fired && p.fail.passed >= this.n) {
       this.fired = true;
       const want = this.baseline.get(this.scenario)?.[index];
-      const call = `call ${index + 1} (${name(request)})`;
+      const call = `call ${index + 1} (${what})`;
       if (r.errno !== ENOMEM && r.errno !== want) this.violate(call, `returned errno ${r.errno} after an injected failure; expected ENOMEM or ${want ?? 'its own result'}`);
       if (r.errno && observeProcess(p) !== before) {
-        if (NOT_ATOMIC_IN_THE_KERNEL[name(request)]) this.notAtomic++;
+        if (NOT_ATOMIC_IN_THE_KERNEL[what]) this.notAtomic++;
         else this.violate(call, 'failed but changed the observable state');
       }
     }
