@@ -7,6 +7,7 @@ import type { HwptNestedObject, HwptPagingObject } from './hw_pagetable.ts';
 import type { IoasObject } from './ioas.ts';
 import type { IommufdCtx } from './context.ts';
 import { IommufdObject, type ObjType } from './object.ts';
+import type { VdeviceObject } from './vdevice.ts';
 
 const C = constantNum;
 export const NO_DIRTY = C('MOCK_FLAGS_DEVICE_NO_DIRTY');
@@ -38,6 +39,10 @@ export class DeviceObject extends IommufdObject {
   readonly attached = new Map<number, AttachTarget>();
   /** The mock device's cache entries (mdev->cache); a vIOMMU invalidation changes them. */
   readonly cache: number[] = new Array<number>(CACHE_NUM).fill(CACHE_DEFAULT);
+  /** The device's vDEVICE (idev->vdev): at most one, on any vIOMMU. */
+  vdev?: VdeviceObject = undefined;
+  /** Set when unbinding begins: no new vDEVICE may take the device (idev->destroying). */
+  destroying = false;
   /** Set by the first driver attach of FAKE_ERROR_PASID: the next one fails. */
   pasidFakeError = false;
 
@@ -54,7 +59,7 @@ export class DeviceObject extends IommufdObject {
 
   override describe(): string {
     const att = [...this.attached].sort((a, b) => a[0] - b[0]).map(([p, h]) => `pasid${p}=#${h.id}`);
-    return `flags=${this.flags} attached=[${att.join(' ')}] cache=${this.cache.join(',')} fake_error=${this.pasidFakeError}`;
+    return `flags=${this.flags} vdev=${this.vdev?.id ?? 0} attached=[${att.join(' ')}] cache=${this.cache.join(',')} fake_error=${this.pasidFakeError}`;
   }
 }
 
@@ -75,6 +80,9 @@ export function bind(ctx: IommufdCtx, flags: number): DeviceObject | number {
  * leaves the object to the file's release (it WARNs).
  */
 export function unbind(ctx: IommufdCtx, idev: DeviceObject): void {
+  // iommufd_device_pre_destroy: a vDEVICE left goes now, its id a tombstone.
+  idev.destroying = true;
+  if (idev.vdev) ctx.objects.tombstone(idev.vdev);
   idev.users--;
   ctx.objects.remove(idev.id);
 }

@@ -25,9 +25,15 @@ function pasidCompat(hwpt: AttachTarget, idev: DeviceObject, pasid: number): num
   return rid && !rid.pasidCompat ? -EINVAL : 0;
 }
 
-/** mock_domain_nop_attach: a device without dirty tracking refuses a domain that tracks. */
+/**
+ * mock_domain_nop_attach: a device without dirty tracking refuses a domain
+ * that tracks; a nested domain of a vIOMMU needs the device's vDEVICE on
+ * that vIOMMU (iommufd_viommu_get_vdev_id: ENOENT).
+ */
 function mockAttachDev(hwpt: AttachTarget, idev: DeviceObject): number {
-  return pagingOf(hwpt)?.dirtyTracking && idev.flags & NO_DIRTY ? -EINVAL : 0;
+  if (pagingOf(hwpt)?.dirtyTracking && idev.flags & NO_DIRTY) return -EINVAL;
+  if (hwpt.type === 'HWPT_NESTED' && hwpt.viommu && idev.vdev?.viommu !== hwpt.viommu) return -ENOENT;
+  return 0;
 }
 
 /** mock_domain_set_dev_pasid_nop: the second attach of FAKE_ERROR_PASID fails with ENOMEM, which clears the mark. */

@@ -24,3 +24,5 @@ export const EBADFD = errno('EBADFD');
 export const EMSGSIZE = errno('EMSGSIZE');
 export const EADDRINUSE = errno('EADDRINUSE');
 export const ESPIPE = errno('ESPIPE');
+export const ENXIO = errno('ENXIO');
+export const ERANGE = errno('ERANGE');

@@ -104,17 +104,22 @@ export class HwptNestedObject extends IommufdObject implements HwptCommon {
   pasidCompat = false;
   fault?: IommufdObject = undefined;
 
-  constructor(readonly parent: HwptPagingObject, iotlb: number) {
+  /** viommu: the vIOMMU it was allocated on (IOMMU_HWPT_ALLOC with a vIOMMU as pt_id), held while the HWPT lives; its parent is the vIOMMU's. */
+  constructor(readonly parent: HwptPagingObject, iotlb: number, readonly viommu?: IommufdObject) {
     super();
     this.iotlb = new Array<number>(constantNum('MOCK_NESTED_DOMAIN_IOTLB_NUM')).fill(iotlb);
     parent.users++;
+    if (viommu) viommu.users++;
   }
 
-  override describe(): string { return `parent=${this.parent.id} iotlb=${this.iotlb.join(',')} ${commonText(this)}`; }
+  override describe(): string {
+    return `parent=${this.parent.id} viommu=${this.viommu?.id ?? 0} iotlb=${this.iotlb.join(',')} ${commonText(this)}`;
+  }
 
   override destroy(): void {
     releaseFault(this);
     this.parent.users--;
+    if (this.viommu) this.viommu.users--;
   }
 }
 

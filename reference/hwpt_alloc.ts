@@ -1,7 +1,7 @@
 // IOMMU_HWPT_ALLOC: a paging HWPT over an IOAS (iommufd_hwpt_paging_alloc) or
 // a nested HWPT over a nesting parent (iommufd_hwpt_nested_alloc), for a
-// device of the mock driver. A vIOMMU as pt_id is the vIOMMU issue's: no such
-// object exists yet, so that branch cannot be reached.
+// device of the mock driver, or a nested HWPT on a vIOMMU
+// (iommufd_viommu_alloc_hwpt_nested), whose parent is the vIOMMU's.
 import { constantNum } from '../spec/loader/constants.ts';
 import { EINVAL, ENOENT, EOPNOTSUPP } from './errno.ts';
 import type { IommufdCtx } from './context.ts';
@@ -12,6 +12,7 @@ import type { IoasObject } from './ioas.ts';
 import { mockAllocNested, mockAllocPaging } from './mock_iommu.ts';
 import type { Task } from './task.ts';
 import { fieldsOf, type Ucmd } from './ucmd.ts';
+import type { ViommuObject } from './viommu.ts';
 
 const C = constantNum;
 const NEST_PARENT = C('IOMMU_HWPT_ALLOC_NEST_PARENT');
@@ -58,12 +59,27 @@ function nestedAlloc(ctx: IommufdCtx, task: Task, parent: HwptPagingObject, flag
   return hwpt;
 }
 
+/** iommufd_viommu_alloc_hwpt_nested (every mock device is behind the vIOMMU's mock IOMMU): a reserved nested HWPT or -errno. */
+function viommuNestedAlloc(ctx: IommufdCtx, task: Task, viommu: ViommuObject, flags: number, data: UserData): HwptNestedObject | number {
+  if ((flags & ~(FAULT_ID_VALID | ALLOC_PASID)) || !data.len) return -EOPNOTSUPP;
+  const hwpt = new HwptNestedObject(viommu.hwpt, 0, viommu);
+  const rc = ctx.objects.reserve(hwpt);
+  if (rc) { hwpt.destroy(); return rc; }
+  hwpt.pasidCompat = (flags & ALLOC_PASID) !== 0;
+  // mock_viommu_alloc_domain_nested: the nested domain of the parent's allocation, tied to the vIOMMU.
+  const iotlb = mockAllocNested(ctx, task, flags & ~FAULT_ID_VALID, data);
+  if (iotlb < 0) { ctx.objects.abort(hwpt); return iotlb; }
+  hwpt.iotlb.fill(iotlb);
+  return hwpt;
+}
+
 /** The HWPT pt_id asks for, reserved, or -errno. */
 function allocFor(ucmd: Ucmd, idev: DeviceObject, flags: number, data: UserData): HwptObject | number {
   const pt = ucmd.ctx.objects.get(ucmd.u32(A.pt_id!));
   // Any failure to find pt_id, and any object kind that cannot carry a HWPT, is EINVAL.
   if (pt?.type === 'IOAS') return pagingAlloc(ucmd.ctx, ucmd.task, pt as IoasObject, idev, flags, data.len ? data : undefined);
   if (pt?.type === 'HWPT_PAGING') return nestedAlloc(ucmd.ctx, ucmd.task, pt as HwptPagingObject, flags, data);
+  if (pt?.type === 'VIOMMU') return viommuNestedAlloc(ucmd.ctx, ucmd.task, pt as ViommuObject, flags, data);
   return -EINVAL;
 }
 

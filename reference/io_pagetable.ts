@@ -76,6 +76,8 @@ export class IoPageTable {
   private aOffset = new Uint16Array(0);
   private aProt = new Uint8Array(0);
   private aAccesses = new Uint32Array(0);
+  /** area->num_locks: pins of internal accesses (a HW queue's), which make unmapping the area EBUSY. */
+  private aLocks = new Uint32Array(0);
   /** 1 while the area's pages are filled into the domains (it holds one user on its page range). */
   private aFilled = new Uint8Array(0);
   readonly domains: IoptDomain[] = [];
@@ -96,7 +98,7 @@ export class IoPageTable {
       return b;
     };
     this.aIndex = g(this.aIndex); this.aLastIndex = g(this.aLastIndex); this.aOffset = g(this.aOffset);
-    this.aProt = g(this.aProt); this.aAccesses = g(this.aAccesses); this.aFilled = g(this.aFilled);
+    this.aProt = g(this.aProt); this.aAccesses = g(this.aAccesses); this.aLocks = g(this.aLocks); this.aFilled = g(this.aFilled);
   }
 
   areaPages(id: number): IoptPages | undefined { return this.aPages[id]; }
@@ -134,6 +136,7 @@ export class IoPageTable {
     this.aOffset[id] = s.offset;
     this.aProt[id] = prot;
     this.aAccesses[id] = 0;
+    this.aLocks[id] = 0;
     this.aFilled[id] = 0;
     return id;
   }
@@ -311,7 +314,7 @@ export class IoPageTable {
     for (;;) {
       const id = t.firstHL(sHi, sLo, lHi, lLo);
       if (!id) break;
-      if (!this.aPages[id]) return -EBUSY;
+      if (!this.aPages[id] || this.aLocks[id]) return -EBUSY;
       const fHi = t.startHi(id), fLo = t.startLo(id), aHi = t.lastHi(id), aLo = t.lastLo(id);
       if (ltHL(fHi, fLo, sHi, sLo) || ltHL(lHi, lLo, aHi, aLo)) return -ENOENT;
       if (this.aAccesses[id]) {
@@ -490,6 +493,7 @@ export class IoPageTable {
 
   /** Counts an access on an area (iopt_area_add_access bookkeeping). */
   addAreaAccess(id: number, d: number): void { this.aAccesses[id] = this.aAccesses[id]! + d; }
+  addAreaLock(id: number, d: number): void { this.aLocks[id] = this.aLocks[id]! + d; }
 
   /** Whether [cur..] of the area is page aligned for pinning (iopt_area_contig_is_aligned). */
   contigAligned(id: number, cur: bigint, isLast: boolean): boolean {
@@ -544,7 +548,7 @@ export class IoPageTable {
     const out: string[] = [`align=${this.iovaAlignment} large=${!this.disableLargePages} domains=${this.domains.length} accesses=${this.accesses.length}`];
     for (const id of this.allAreas()) {
       const p = this.aPages[id]!;
-      out.push(`area ${hex(this.areas.start(id))}-${hex(this.areas.last(id))} prot=${this.aProt[id]} index=${this.aIndex[id]}+${this.aOffset[id]} filled=${this.aFilled[id]} accesses=${this.aAccesses[id]} pages(npinned=${p.npinned} kref=${p.kref}${p.dmabuf ? ` dmabuf revoked=${p.dmabuf.revoked}` : ''})`);
+      out.push(`area ${hex(this.areas.start(id))}-${hex(this.areas.last(id))} prot=${this.aProt[id]} index=${this.aIndex[id]}+${this.aOffset[id]} filled=${this.aFilled[id]} accesses=${this.aAccesses[id]} locks=${this.aLocks[id]} pages(npinned=${p.npinned} kref=${p.kref}${p.dmabuf ? ` dmabuf revoked=${p.dmabuf.revoked}` : ''})`);
     }
     for (const id of this.reserved.overlaps(0n, ULONG_MAX)) out.push(`reserved ${hex(this.reserved.start(id))}-${hex(this.reserved.last(id))}`);
     for (const id of this.allowed.overlaps(0n, ULONG_MAX)) out.push(`allowed ${hex(this.allowed.start(id))}-${hex(this.allowed.last(id))}`);

@@ -30,6 +30,7 @@ export class ObjectTable {
   private entries = new Map<number, IommufdObject | null>();
   private free = new MinHeap();
   private next = 1;
+  private readonly tombs = new Set<number>();
 
   constructor(private readonly fail: FailNth) {}
 
@@ -64,6 +65,22 @@ export class ObjectTable {
     else this.free.push(id);
     while (this.next > 1 && this.free.peek() === this.next - 1) { this.free.pop(); this.next--; }
   }
+
+  /**
+   * iommufd_object_tombstone_user: destroys an object the kernel removes on
+   * its own (a vDEVICE whose device is unbound) and keeps its id taken until
+   * the file is closed; IOMMU_DESTROY of the id then answers ENOENT.
+   */
+  tombstone(obj: IommufdObject): void {
+    if (this.entries.get(obj.id) !== obj || obj.users !== 1) return;
+    obj.users = 0;
+    this.entries.set(obj.id, null);
+    this.tombs.add(obj.id);
+    obj.destroy();
+  }
+
+  /** The ids left as tombstones, lowest first. */
+  tombstones(): number[] { return [...this.tombs].sort((a, b) => a - b); }
 
   /** A finalized object of the given type (any type when omitted), or undefined (ENOENT). */
   get<T extends IommufdObject>(id: number, type?: ObjType): T | undefined {

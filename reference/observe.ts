@@ -12,7 +12,7 @@ function accounting(t: Task): string {
 
 /** Objects in id order with their contents, the account mode, then the counters of the tasks charged. */
 export function observeCtx(ctx: IommufdCtx, tasks: Task[]): string {
-  const out = [`account_mode=${ctx.accountMode} vfio_ioas=${ctx.vfioIoas?.id ?? 0}`];
+  const out = [`account_mode=${ctx.accountMode} vfio_ioas=${ctx.vfioIoas?.id ?? 0} tombstones=[${ctx.objects.tombstones().join(',')}]`];
   const charged = new Set(tasks);
   for (const obj of ctx.objects.all()) {
     out.push(`#${obj.id} ${obj.type} users=${obj.users} ${obj.describe()}`);

@@ -11,6 +11,7 @@ import { PinLedger } from './pages.ts';
 import { Task } from './task.ts';
 import { type AddressSpace, Backing, TASK_SIZE } from './usermem.ts';
 import { MAP_HUGETLB } from '../spec/loader/constants.ts';
+import { iommufdMmap } from './viommu_mmap.ts';
 
 /** An open file: one object however many descriptors (of any process) refer to it; released on the last close. */
 export type File = { refs: number } & (
@@ -178,12 +179,35 @@ export class Process {
     if (fd < 0) return this.mm.mmap(length, prot, undefined, 0, hugetlb);
     const f = this.fds.get(fd);
     if (!f) return -EBADF;
+    if (f.kind === 'iommufd') return this.mmapIommufd(f, length, prot, offset);
     if (f.kind !== 'memfd') return -EINVAL;
     return this.mm.mmap(length, prot, f.backing, offset);
   }
 
+  /**
+   * iommufd_fops_mmap: a region a driver exported (viommu_mmap.ts). Each
+   * mapping holds the region's owner and, as a VMA holds its file, the file.
+   */
+  private mmapIommufd(f: File & { kind: 'iommufd' }, length: number, prot: number, offset: number): number {
+    const len = Math.ceil(length / 4096) * 4096;
+    const region = iommufdMmap(f.ctx, offset, len, prot);
+    if (typeof region === 'number') return region;
+    region.backing.mapped ??= (d) => {
+      region.owner.users += d;
+      f.refs += d;
+      if (!f.refs) f.ctx.release();
+    };
+    const at = this.mm.mmap(len, prot, region.backing, 0);
+    if (at >= 0) this.exported.push([at, len]);
+    return at;
+  }
+
+  /** The mappings of exported regions, unmapped at exit as the kernel tears the address space down. */
+  private readonly exported: [number, number][] = [];
+
   /** Process exit: every descriptor is closed (a file still open in another process stays). */
   exit(): void {
     for (const fd of [...this.fds.keys()]) this.close(fd);
+    for (const [at, len] of this.exported.splice(0)) this.mm.munmap(at, len);
   }
 }

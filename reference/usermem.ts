@@ -27,6 +27,12 @@ let layoutEpoch = 0;
 export class Backing {
   readonly pages = new Map<number, Uint8Array>();
   constructor(public size: number, readonly hugetlb = false) {}
+  /**
+   * Told how many more (or fewer) mappings show this backing, as a driver's
+   * vm_ops open and close are: set for memory a driver exports (an iommufd's
+   * mmap region), whose owner each mapping holds.
+   */
+  mapped?: (delta: number) => void = undefined;
 
   page(index: number, create: boolean): Uint8Array | undefined {
     let p = this.pages.get(index);
@@ -94,6 +100,7 @@ export class AddressSpace {
     if (start + len > TASK_SIZE) return -ENOMEM;
     this.next = start + len + PAGE_SIZE; // a guard page between mappings
     this.insert({ start, end: start + len, prot, backing: backing ?? new Backing(len, hugetlb), offset, anon: !backing });
+    backing?.mapped?.(1);
     return start;
   }
 
@@ -103,7 +110,7 @@ export class AddressSpace {
     const child = new AddressSpace();
     child.next = this.next;
     child.vmas = this.vmas.map((v) => {
-      if (!v.anon) return { ...v };
+      if (!v.anon) { v.backing.mapped?.(1); return { ...v }; }
       let b = copies.get(v.backing);
       if (!b) copies.set(v.backing, (b = v.backing.clone()));
       return { ...v, backing: b };
@@ -124,12 +131,15 @@ export class AddressSpace {
     const out: Vma[] = [];
     for (const v of this.vmas) {
       if (v.end <= addr || v.start >= end) { out.push(v); continue; }
+      const before = out.length;
       if (v.start < addr) out.push({ ...v, end: addr });
       const mid = { ...v, start: Math.max(v.start, addr), end: Math.min(v.end, end) };
       mid.offset = v.offset + (mid.start - v.start);
       const kept = fn(mid);
       if (kept) out.push(kept);
       if (v.end > end) out.push({ ...v, start: end, offset: v.offset + (end - v.start) });
+      // A split mapping is one more (vm_ops open); an unmapped one is one fewer (close).
+      if (v.backing.mapped && out.length - before !== 1) v.backing.mapped(out.length - before - 1);
     }
     this.vmas = out;
     layoutEpoch++;
