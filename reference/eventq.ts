@@ -34,7 +34,9 @@ export class Deque<T> {
     if (this.head > 0) this.items[--this.head] = v;
     else this.items.unshift(v);
   }
-  peek(): T | undefined { return this.items[this.head]; }
+  peek(): T | undefined { return this.length ? this.items[this.head] : undefined; }
+  last(): T | undefined { return this.length ? this.items[this.items.length - 1] : undefined; }
+  pop(): T | undefined { return this.length ? this.items.pop() : undefined; }
   /** Removes and returns every record `pick` selects, the others keep their order. */
   take(pick: (v: T) => boolean): T[] {
     const out: T[] = [], keep: T[] = [];

@@ -179,3 +179,37 @@ When('I answer cookie {value} with {value} on {value}', async function (this: Io
 When('I close {var}', async function (this: IommufdWorld, fd: string) {
   record(this, `close(${fd})`, await this.backend.close(fdOf(this, fd)));
 });
+
+// --- vEVENTQs (IOMMU_VEVENTQ_ALLOC) and the events the mock device reports ----------------------
+
+async function veventqAlloc(w: IommufdWorld, type: string, depth: string, viommu: string): Promise<void> {
+  await callFields(w, 'IOMMU_VEVENTQ_ALLOC', { viommu_id: w.value(viommu), type: w.value(type), veventq_depth: w.value(depth) });
+}
+
+When('I allocate a vEVENTQ of type {value} and depth {value} on {value}', async function (this: IommufdWorld, type: string, depth: string, viommu: string) {
+  await veventqAlloc(this, type, depth, viommu);
+});
+
+// $name is the vEVENTQ object; $name_fd its file descriptor.
+Given('a vEVENTQ of type {value} and depth {value} on {var} as {var}', async function (this: IommufdWorld, type: string, depth: string, viommu: string, name: string) {
+  await veventqAlloc(this, type, depth, viommu);
+  expectOk(this, `allocating a vEVENTQ on ${viommu}`);
+  this.vars.set(name, outValue(this, 'out_veventq_id'));
+  this.vars.set(`${name}_fd`, outValue(this, EVENTQ_NAMES.veventq!));
+});
+
+async function triggerVevent(w: IommufdWorld, idev: string): Promise<void> {
+  await callFields(w, 'IOMMU_TEST_CMD', { op: w.value('IOMMU_TEST_OP_TRIGGER_VEVENT'), 'trigger_vevent.dev_id': w.value(idev) });
+}
+
+// IOMMU_TEST_OP_TRIGGER_VEVENT: one event of IOMMU_VEVENTQ_TYPE_SELFTEST with the device's virtual id.
+When('the mock device {var} reports a vEVENT', async function (this: IommufdWorld, idev: string) {
+  await triggerVevent(this, idev);
+});
+
+Given('the mock device {var} reported {int} vEVENT(s)', async function (this: IommufdWorld, idev: string, n: number) {
+  for (let i = 0; i < n; i++) {
+    await triggerVevent(this, idev);
+    expectOk(this, `vEVENT ${i + 1} of ${n} on ${idev}`);
+  }
+});

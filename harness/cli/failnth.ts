@@ -7,7 +7,7 @@ import { PROJECT_ROOT } from '../../spec/loader/root.ts';
 export const IOAS_FEATURES = [
   'ioas_*.feature', 'vfio_compat*.feature', 'option.feature', 'objects.feature', 'device*.feature', 'pasid*.feature',
   'hw_info*.feature', 'noiommu*.feature', 'access*.feature', 'dmabuf*.feature', 'hwpt_*.feature', 'dirty*.feature',
-  'viommu*.feature', 'vdevice*.feature', 'hw_queue*.feature', 'fault*.feature',
+  'viommu*.feature', 'vdevice*.feature', 'hw_queue*.feature', 'fault*.feature', 'veventq*.feature',
 ];
 
 export async function failnthCommand(paths: string[], tags?: string): Promise<number> {
