@@ -39,8 +39,12 @@ export interface IopfGroup { idev: DeviceObject; pasid: number; faults: PageRequ
 
 export class FaultObject extends EventQueue<IopfGroup> {
   readonly type = 'FAULT' as const;
-  /** Groups read and not yet answered, by cookie (the response xarray). */
-  private readonly response = new Map<number, IopfGroup>();
+  /**
+   * Groups read and not yet answered, indexed by cookie (the response
+   * xarray). Cookies are dense (lowest free first), so an array: a Map that
+   * churns one key at a fixed size rehashes itself over and over in V8.
+   */
+  private readonly response: (IopfGroup | undefined)[] = [];
   private readonly freeCookies = new MinHeap();
   private nextCookie = 1;
   /** Responses the devices were given, by code (the mock driver's page_response keeps nothing). */
@@ -63,19 +67,27 @@ export class FaultObject extends EventQueue<IopfGroup> {
       if (this.nextCookie > COOKIE_MAX) return -EBUSY;
       c = this.nextCookie++;
     }
-    this.response.set(c, group);
+    this.response[c] = group;
     group.cookie = c;
     return c;
   }
 
   private eraseCookie(c: number): IopfGroup | undefined {
-    const g = this.response.get(c);
+    const g = c < this.response.length ? this.response[c] : undefined;
     if (!g) return undefined;
-    this.response.delete(c);
+    this.response[c] = undefined;
     if (c === this.nextCookie - 1) this.nextCookie--;
     else this.freeCookies.push(c);
     while (this.nextCookie > 1 && this.freeCookies.peek() === this.nextCookie - 1) { this.freeCookies.pop(); this.nextCookie--; }
+    if (this.response.length > this.nextCookie) this.response.length = this.nextCookie;
     return g;
+  }
+
+  /** The groups waiting for a response with their cookies, lowest cookie first (a snapshot: callers erase as they go). */
+  private waiting(): [number, IopfGroup][] {
+    const out: [number, IopfGroup][] = [];
+    this.response.forEach((g, c) => { if (g) out.push([c, g]); });
+    return out;
   }
 
   /** iopf_group_response and iopf_free_group: the device gets its answer. */
@@ -144,18 +156,18 @@ export class FaultObject extends EventQueue<IopfGroup> {
   autoRespond(idev: DeviceObject, pasid: number): void {
     const mine = (g: IopfGroup) => g.idev === idev && g.pasid === pasid;
     for (const g of this.deliver.take(mine)) this.answer(g, RESP_INVALID);
-    for (const [c, g] of [...this.response]) if (mine(g)) { this.eraseCookie(c); this.answer(g, RESP_INVALID); }
+    for (const [c, g] of this.waiting()) if (mine(g)) { this.eraseCookie(c); this.answer(g, RESP_INVALID); }
   }
 
   /** iommufd_fault_destroy: whatever is still pending is answered INVALID. */
   override destroy(): void {
     for (const g of this.deliver.take(() => true)) this.answer(g, RESP_INVALID);
-    for (const c of [...this.response.keys()]) this.answer(this.eraseCookie(c)!, RESP_INVALID);
+    for (const [c] of this.waiting()) this.answer(this.eraseCookie(c)!, RESP_INVALID);
   }
 
   override describe(): string {
     const pending = [...this.deliver].map((g) => `${g.idev.id}/${g.pasid}x${g.faults.length}`).join(',');
-    const read = [...this.response].sort((a, b) => a[0] - b[0]).map(([c, g]) => `${c}:${g.idev.id}/${g.pasid}`).join(',');
+    const read = this.waiting().map(([c, g]) => `${c}:${g.idev.id}/${g.pasid}`).join(',');
     return `${this.queueText()} deliver=[${pending}] response=[${read}] answered=${this.answered.join('/')}`;
   }
 }
