@@ -126,3 +126,10 @@ Feature: I/O page fault queues deliver a device's page requests and take the res
   Scenario: A fault raised on an id that is no device is refused
     When the mock device $fault raises a page fault with PASID 1, group 2, permissions IOMMU_PGFAULT_PERM_READ at 0x1000
     Then it fails with ENOENT
+
+  @HWPT_ALLOC.FAULT_ID.UNKNOWN
+  Scenario: A nested HWPT with IOMMU_HWPT_FAULT_ID_VALID and an id that names no queue is refused
+    When I allocate a nested HWPT for $dev_idev on $parent from 4 bytes of $data with faults to 0xffffffff
+    Then it fails with ENOENT
+    When I allocate a nested HWPT for $dev_idev on $parent from 4 bytes of $data with faults to $parent
+    Then it fails with ENOENT

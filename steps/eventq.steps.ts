@@ -213,3 +213,10 @@ Given('the mock device {var} reported {int} vEVENT(s)', async function (this: Io
     expectOk(this, `vEVENT ${i + 1} of ${n} on ${idev}`);
   }
 });
+
+Given('a nested HWPT for {var} on {var} from {value} bytes of {var} with flags {value} and faults to {var} as {var}',
+  async function (this: IommufdWorld, idev: string, parent: string, len: string, data: string, flags: string, fault: string, name: string) {
+    await faultHwpt(this, { dev_id: idev, pt_id: parent, flags, data_type: 'IOMMU_HWPT_DATA_SELFTEST', data_len: len, data_uptr: data }, fault);
+    expectOk(this, `allocating a nested HWPT with faults to ${fault}`);
+    this.vars.set(name, outValue(this, 'out_hwpt_id'));
+  });
