@@ -211,3 +211,20 @@ Feature: vEVENTQs deliver a vIOMMU's events, numbered, and say when some were lo
     Given a vEVENTQ of type IOMMU_VEVENTQ_TYPE_SELFTEST and depth 2 on $viommu as $q
     When the mock device $dev_idev reports a vEVENT
     Then it fails with ENOENT
+
+  @VEVENTQ.OVERFLOW.LOST_EVENTS @VEVENTQ.SEQUENCE
+  Scenario: An event queued after room is made replaces the lost-events header; the sequence gap remains
+    Given a vEVENTQ of type IOMMU_VEVENTQ_TYPE_SELFTEST and depth 1 on $viommu as $q
+    And a vDEVICE of $dev_idev on $viommu with virtual id 0x99 as $vdev
+    And I replace the page table of $dev with $nested
+    And it succeeds
+    And the mock device $dev_idev reported 2 vEVENTs
+    When I read 12 bytes from $q_fd
+    Then it returns 12
+    Given the mock device $dev_idev reported 1 vEVENT
+    When I read 64 bytes from $q_fd
+    Then it returns 12
+    And the iommufd_vevent_header at byte 0 of the read has:
+      | field    | value |
+      | flags    | 0     |
+      | sequence | 2     |
