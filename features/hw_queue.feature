@@ -45,7 +45,12 @@ Feature: IOMMU_HW_QUEUE_ALLOC lets the hardware read a guest queue of a vIOMMU
       | iova   | 0                  |
       | length | 0xffffffffffffffff |
     Then it fails with EBUSY
+    # The area before the locked one is already gone.
+    When I unmap 0x1000 bytes at IOVA MOCK_APERTURE_START from $ioas
+    Then it fails with ENOENT
     When I destroy $q
+    Then it succeeds
+    When I unmap 0x1000 bytes at IOVA MOCK_APERTURE_START + 0x1000 from $ioas
     Then it succeeds
 
   @HW_QUEUE.ACCESS_OBJECT

@@ -172,3 +172,10 @@ Feature: The selftest vIOMMU's driver data and the region it exports for mmap
     When I unmap the 0x1000 bytes at $m + 0x1000
     And I destroy $viommu
     Then it succeeds
+
+  @VIOMMU.MMAP.PER_FILE
+  Scenario: A region belongs to the iommufd of its vIOMMU
+    Given another open iommufd as $other
+    When I allocate a selftest vIOMMU for $dev_idev on $parent from 24 bytes at $data
+    Then it succeeds
+    And mapping 0x2000 bytes of $other at offset 0x1000 fails with ENXIO

@@ -43,6 +43,13 @@ export class DeviceObject extends IommufdObject {
   vdev?: VdeviceObject = undefined;
   /** Set when unbinding begins: no new vDEVICE may take the device (idev->destroying). */
   destroying = false;
+  /**
+   * The mock driver's note of the vIOMMU whose nested domain the device was
+   * last attached to, and its virtual id there then (mdev->viommu,
+   * mdev->vdev_id): what IOMMU_TEST_OP_TRIGGER_VEVENT reports through.
+   */
+  mockViommu?: IommufdObject = undefined;
+  mockVdevId = 0n;
   /** Set by the first driver attach of FAKE_ERROR_PASID: the next one fails. */
   pasidFakeError = false;
 

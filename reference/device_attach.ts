@@ -32,7 +32,10 @@ function pasidCompat(hwpt: AttachTarget, idev: DeviceObject, pasid: number): num
  */
 function mockAttachDev(hwpt: AttachTarget, idev: DeviceObject): number {
   if (pagingOf(hwpt)?.dirtyTracking && idev.flags & NO_DIRTY) return -EINVAL;
-  if (hwpt.type === 'HWPT_NESTED' && hwpt.viommu && idev.vdev?.viommu !== hwpt.viommu) return -ENOENT;
+  const viommu = hwpt.type === 'HWPT_NESTED' ? hwpt.viommu : undefined;
+  if (viommu && idev.vdev?.viommu !== viommu) return -ENOENT;
+  idev.mockViommu = viommu;
+  idev.mockVdevId = viommu ? idev.vdev!.virtId : 0n;
   return 0;
 }
 
@@ -54,6 +57,8 @@ function driverAttach(hwpt: AttachTarget, idev: DeviceObject, pasid: number): nu
 /** A blocked domain takes the PASID's place: that clears the fake-error mark. */
 function driverDetach(idev: DeviceObject, pasid: number): void {
   if (pasid === FAKE_ERROR_PASID) idev.pasidFakeError = false;
+  // The blocking domain is no nested one: the mock forgets its vIOMMU.
+  if (pasid === NO_PASID) { idev.mockViommu = undefined; idev.mockVdevId = 0n; }
 }
 
 /**

@@ -113,7 +113,7 @@ export class HwptNestedObject extends IommufdObject implements HwptCommon {
   }
 
   override describe(): string {
-    return `parent=${this.parent.id} viommu=${this.viommu?.id ?? 0} iotlb=${this.iotlb.join(',')} ${commonText(this)}`;
+    return `parent=${this.parent.id} iotlb=${this.iotlb.join(',')} viommu=${this.viommu?.id ?? 0} ${commonText(this)}`;
   }
 
   override destroy(): void {

@@ -9,7 +9,7 @@ import { IommufdCtx } from './context.ts';
 import { iommufdIoctl } from './main.ts';
 import { PinLedger } from './pages.ts';
 import { Task } from './task.ts';
-import { type AddressSpace, Backing, TASK_SIZE } from './usermem.ts';
+import { type AddressSpace, Backing, PAGE_SIZE, TASK_SIZE } from './usermem.ts';
 import { MAP_HUGETLB } from '../spec/loader/constants.ts';
 import { iommufdMmap } from './viommu_mmap.ts';
 
@@ -189,7 +189,9 @@ export class Process {
    * mapping holds the region's owner and, as a VMA holds its file, the file.
    */
   private mmapIommufd(f: File & { kind: 'iommufd' }, length: number, prot: number, offset: number): number {
-    const len = Math.ceil(length / 4096) * 4096;
+    // mmap(2) itself refuses an empty length or an offset off a page before the file is asked.
+    if (!Number.isSafeInteger(length) || length <= 0 || offset % PAGE_SIZE) return -EINVAL;
+    const len = Math.ceil(length / PAGE_SIZE) * PAGE_SIZE;
     const region = iommufdMmap(f.ctx, offset, len, prot);
     if (typeof region === 'number') return region;
     region.backing.mapped ??= (d) => {

@@ -9,9 +9,7 @@ import { constantNum } from '../spec/loader/constants.ts';
 import { EEXIST, EFAULT, EINVAL, ENOENT, ENOMEM, EOPNOTSUPP } from './errno.ts';
 import type { IommufdCtx } from './context.ts';
 import type { DeviceObject } from './device.ts';
-import { NO_PASID } from './device.ts';
 import { EventQueue } from './eventq.ts';
-import type { HwptObject } from './hw_pagetable.ts';
 import { fieldsOf, payloadOf, type Ucmd } from './ucmd.ts';
 import type { AddressSpace } from './usermem.ts';
 import { getViommu, type ViommuObject } from './viommu.ts';
@@ -153,12 +151,14 @@ function veventqAlloc(ucmd: Ucmd): number {
   return r;
 }
 
-/** The vIOMMU and virtual id the mock device reports events with: those of a vIOMMU's nested HWPT it is attached to. */
+/**
+ * What the mock device reports events with (mdev->viommu, mdev->vdev_id):
+ * the vIOMMU of the nested domain it last attached to and the virtual id it
+ * had there then (device_attach.ts notes both); a zero id reports nothing.
+ */
 function mockViommuOf(idev: DeviceObject): { viommu: ViommuObject; virtId: bigint } | undefined {
-  const hwpt = idev.hwptOf(NO_PASID) as HwptObject | undefined;
-  const viommu = hwpt?.type === 'HWPT_NESTED' ? (hwpt.viommu as ViommuObject | undefined) : undefined;
-  const virtId = viommu?.vdevIdOf(idev);
-  return viommu && typeof virtId === 'bigint' && virtId !== 0n ? { viommu, virtId } : undefined;
+  const viommu = idev.mockViommu as ViommuObject | undefined;
+  return viommu && idev.mockVdevId !== 0n ? { viommu, virtId: idev.mockVdevId } : undefined;
 }
 
 /**

@@ -35,6 +35,9 @@ export class ViommuObject extends IommufdObject {
     hwpt.users++;
   }
 
+  /** iommufd_viommu_find_veventq: the vEVENTQ of a type, if one was allocated. */
+  findVeventq(type: number): IommufdObject | undefined { return this.veventqs.get(type); }
+
   /** iommufd_viommu_find_dev: the device whose vDEVICE has this virtual id. */
   findDev(virtId: bigint): DeviceObject | undefined { return this.vdevs.get(virtId)?.idev; }
 

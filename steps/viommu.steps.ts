@@ -47,13 +47,18 @@ Given('a vDEVICE of {var} on {var} with virtual id {value} as {var}',
   });
 
 // mmap(2) of the iommufd itself: a shared read-write mapping of a region a driver exported.
-async function mmapIommufd(w: IommufdWorld, length: string, offset: string): Promise<{ errno: number; addr?: bigint }> {
-  return w.backend.mmap(w.value(length), PROT_READ | PROT_WRITE, w.fd(), w.value(offset));
+async function mmapIommufd(w: IommufdWorld, length: string, offset: string, fd = '$iommufd'): Promise<{ errno: number; addr?: bigint }> {
+  return w.backend.mmap(w.value(length), PROT_READ | PROT_WRITE, w.fd(fd), w.value(offset));
 }
 
 Then('mapping {value} bytes of the iommufd at offset {value} fails with {errno}', async function (this: IommufdWorld, length: string, offset: string, name: string) {
   const r = await mmapIommufd(this, length, offset);
   assert.equal(r.errno, this.spec.errno.get(name), `mmap of the iommufd ${r.errno ? `failed with ${this.errnoName(r.errno)}` : 'succeeded'}, expected ${name}`);
+});
+
+Then('mapping {value} bytes of {var} at offset {value} fails with {errno}', async function (this: IommufdWorld, length: string, fd: string, offset: string, name: string) {
+  const r = await mmapIommufd(this, length, offset, fd);
+  assert.equal(r.errno, this.spec.errno.get(name), `mmap of ${fd} ${r.errno ? `failed with ${this.errnoName(r.errno)}` : 'succeeded'}, expected ${name}`);
 });
 
 Given('{value} bytes of the iommufd mapped from offset {value} as {var}', async function (this: IommufdWorld, length: string, offset: string, name: string) {
