@@ -232,6 +232,7 @@ struct req {
 	enum argkind arg;
 	uint64_t argval;
 	struct buf argbytes;
+	unsigned seen; /* bit i: the request has the cmd's field i */
 };
 
 struct result {
@@ -417,6 +418,7 @@ static bool decode_request(const struct cmd *c, struct jobj *top, struct req *r)
 			return false;
 		}
 	}
+	r->seen = seen;
 	return true;
 }
 
@@ -546,27 +548,67 @@ static void cmd_ioctl(const struct req *r, struct result *o)
 		sys(o, ioctl((int)r->fd, (unsigned long)r->request, (unsigned long)r->argval));
 }
 
+/* The field numbers of read and write's optional members (their CMDS rows). */
+enum { READ_ADDR = 2, READ_OFFSET = 3, WRITE_BYTES = 1, WRITE_ADDR = 2, WRITE_LENGTH = 3, WRITE_OFFSET = 4 };
+#define HAS(r, i) (((r)->seen >> (i)) & 1u)
+
+/* read, or pread with offset; into the caller's memory at addr when given
+ * (no bytes in the reply), else into a buffer of the bridge's own. */
 static void cmd_read(const struct req *r, struct result *o)
 {
 	char *p;
 	ssize_t k;
+	bool own_buf = !HAS(r, READ_ADDR);
 
-	if (guard_fd(r, o) || !(p = alloc_or_fail((size_t)r->length, o)))
+	if (guard_fd(r, o))
 		return;
-	o->owned = p;
-	k = read((int)r->fd, p, (size_t)r->length);
+	if (own_buf) {
+		if (!(p = alloc_or_fail((size_t)r->length, o)))
+			return;
+		o->owned = p;
+	} else {
+		uintptr_t lo, hi;
+
+		/* The kernel writes there: never into the bridge's own memory. */
+		if (r->length && page_span(r->addr, (uint64_t)r->length, &lo, &hi) && !harness_may_touch(lo, hi)) {
+			o->error = "the range holds memory the bridge did not map for the harness";
+			return;
+		}
+		p = (char *)(uintptr_t)r->addr;
+	}
+	if (HAS(r, READ_OFFSET))
+		k = pread((int)r->fd, p, (size_t)r->length, (off_t)r->offset);
+	else
+		k = read((int)r->fd, p, (size_t)r->length);
 	sys(o, k);
-	if (k >= 0) {
+	if (k >= 0 && own_buf) {
 		o->has_bytes = true;
 		o->bytes = p;
 		o->nbytes = (size_t)k;
 	}
 }
 
+/* write (pwrite with offset) of the request's bytes, or of length bytes of
+ * the caller's memory at addr. */
 static void cmd_write(const struct req *r, struct result *o)
 {
-	if (!guard_fd(r, o))
-		sys(o, write((int)r->fd, r->bytes.p, r->bytes.n));
+	const char *p = r->bytes.p;
+	size_t n = r->bytes.n;
+
+	if (HAS(r, WRITE_BYTES) == HAS(r, WRITE_ADDR) || HAS(r, WRITE_ADDR) != HAS(r, WRITE_LENGTH)) {
+		o->error = "write takes bytes, or addr and length";
+		return;
+	}
+	if (guard_fd(r, o))
+		return;
+	if (HAS(r, WRITE_ADDR)) {
+		p = (const char *)(uintptr_t)r->addr;
+		n = (size_t)r->length;
+	}
+	if (HAS(r, WRITE_OFFSET))
+		sys(o, pwrite((int)r->fd, p, n, (off_t)r->offset));
+	else
+		sys(o, write((int)r->fd, p, n));
 }
 
 static void cmd_poll(const struct req *r, struct result *o)
@@ -876,8 +918,10 @@ static const struct cmd CMDS[] = {
 	{ "open", cmd_open, { { "path", F_STR, OFF(str), 0, 4096, false } } },
 	{ "close", cmd_close, { FD } },
 	{ "ioctl", cmd_ioctl, { FD, { "request", F_INT, OFF(request), 0, U32_MAX, false }, { "arg", F_ARG, 0, 0, 0, false } } },
-	{ "read", cmd_read, { FD, { "length", F_INT, OFF(length), 0, IO_MAX, false } } },
-	{ "write", cmd_write, { FD, { "bytes", F_HEX, OFF(bytes), 0, 0, false } } },
+	{ "read", cmd_read, { FD, { "length", F_INT, OFF(length), 0, IO_MAX, false },
+			      { "addr", F_U64, OFF(addr), 0, 0, true }, { "offset", F_U64, OFF(offset), 0, 0, true } } },
+	{ "write", cmd_write, { FD, { "bytes", F_HEX, OFF(bytes), 0, 0, true }, { "addr", F_U64, OFF(addr), 0, 0, true },
+				{ "length", F_INT, OFF(length), 0, IO_MAX, true }, { "offset", F_U64, OFF(offset), 0, 0, true } } },
 	{ "poll", cmd_poll, { FD, { "events", F_INT, OFF(events), 0, 65535, false },
 			      { "timeoutMs", F_INT, OFF(timeout), 0, 60000, false } } },
 	{ "mmap", cmd_mmap, { { "length", F_U64, OFF(len), 0, 0, false }, { "prot", F_INT, OFF(prot), 0, 7, false },

@@ -40,10 +40,19 @@ export class IommufdCtx {
     return observeCtx(this, tasks);
   }
 
-  /** The file's release(): every object goes, leaves first. */
+  /** Files the engine made that hold the whole context (iommufd_ctx_get of an event queue's file). */
+  fileRefs = 0;
+
+  /** The file's release(): every object goes, leaves first; deferred while an event queue's file holds the context. */
   release(): void {
     this.closed = true;
+    if (this.fileRefs) return;
     this.objects.destroyAll();
     this.vfioIoas = undefined;
+  }
+
+  /** iommufd_ctx_put of such a file: the last one finishes a release the iommufd's close began. */
+  putFileRef(): void {
+    if (--this.fileRefs === 0 && this.closed) this.release();
   }
 }

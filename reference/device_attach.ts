@@ -8,6 +8,7 @@ import { HwptPagingObject } from './hw_pagetable.ts';
 import { NoiommuDomain } from './noiommu_domain.ts';
 import type { IoasObject } from './ioas.ts';
 import type { IommufdCtx } from './context.ts';
+import { autoResponseFaults } from './fault.ts';
 import { FAKE_ERROR_PASID, NO_DIRTY, NO_PASID, pagingOf, type AttachTarget, type DeviceObject } from './device.ts';
 
 /**
@@ -105,6 +106,7 @@ function hwptDetach(ctx: IommufdCtx, idev: DeviceObject, pasid: number): AttachT
   if (!hwpt) return undefined;
   idev.attached.delete(pasid);
   driverDetach(idev, pasid);
+  autoResponseFaults(hwpt, idev, pasid);
   hwptPut(ctx, hwpt);
   return hwpt;
 }
@@ -129,6 +131,7 @@ function doReplace(ctx: IommufdCtx, idev: DeviceObject, pasid: number, hwpt: Att
   if (rc) return rc;
   idev.attached.set(pasid, hwpt);
   hwpt.users++;
+  autoResponseFaults(old, idev, pasid);
   return old;
 }
 

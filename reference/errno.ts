@@ -23,5 +23,6 @@ export const EOVERFLOW = errno('EOVERFLOW');
 export const EBADFD = errno('EBADFD');
 export const EMSGSIZE = errno('EMSGSIZE');
 export const EADDRINUSE = errno('EADDRINUSE');
+export const ESPIPE = errno('ESPIPE');
 export const ENXIO = errno('ENXIO');
 export const ERANGE = errno('ERANGE');

@@ -98,7 +98,7 @@ function hwptAlloc(ucmd: Ucmd): number {
   // From here on a failure aborts the reserved HWPT (see iommufdIoctl).
   ucmd.newObj = hwpt;
   if (flags & FAULT_ID_VALID) {
-    // A fault queue object (IOMMU_FAULT_QUEUE_ALLOC) is the fault queue issue's; until then no id names one.
+    // The fault queue (fault.ts) gets the page requests of the HWPT's devices from now on.
     const fault = ucmd.ctx.objects.get(ucmd.u32(A.fault_id!), 'FAULT');
     if (!fault) return -ENOENT;
     hwpt.fault = fault;

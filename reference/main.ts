@@ -19,6 +19,8 @@ import { handlers as dirtyHandlers } from './dirty.ts';
 import { handlers as testHandlers } from './selftest.ts';
 import { handlers as hwInfoHandlers } from './hw_info.ts';
 import { handlers as noiommuHandlers } from './noiommu.ts';
+import { handlers as faultHandlers } from './fault.ts';
+import { handlers as veventqHandlers } from './veventq.ts';
 import { handlers as viommuHandlers } from './viommu.ts';
 import { handlers as vdeviceHandlers } from './vdevice.ts';
 import { handlers as hwQueueHandlers } from './hw_queue.ts';
@@ -34,7 +36,7 @@ interface IoctlOp { def: IoctlDef; request: number; size: number; minSize: numbe
 
 const HANDLERS: Record<string, Handler> = {
   ...objectHandlers, ...ioasHandlers, ...rangesHandlers, ...processHandlers, ...optionHandlers, ...hwptAllocHandlers, ...hwptInvalidateHandlers, ...testHandlers, ...vfioIoasHandlers,
-  ...hwInfoHandlers, ...noiommuHandlers, ...dirtyHandlers, ...viommuHandlers, ...vdeviceHandlers, ...hwQueueHandlers,
+  ...hwInfoHandlers, ...noiommuHandlers, ...dirtyHandlers, ...viommuHandlers, ...vdeviceHandlers, ...hwQueueHandlers, ...faultHandlers, ...veventqHandlers,
 };
 
 /**

@@ -2,14 +2,14 @@
 // address space and what accounting sees). Files are iommufd contexts
 // (/dev/iommu, /dev/vfio/vfio) and memfd-like files. This is what a
 // backend's syscalls act on; fork() gives a child sharing every open file.
-import { EBADF, EINVAL, EMFILE, ENOENT, ENOTTY } from './errno.ts';
+import { EBADF, EFAULT, EINVAL, EMFILE, ENOENT, ENOSYS, ENOTTY, ESPIPE } from './errno.ts';
 import { TEST_KERNEL, type KernelConfig } from './config.ts';
 import { FailNth } from './fail.ts';
 import { IommufdCtx } from './context.ts';
 import { iommufdIoctl } from './main.ts';
 import { PinLedger } from './pages.ts';
 import { Task } from './task.ts';
-import { type AddressSpace, Backing, PAGE_SIZE } from './usermem.ts';
+import { type AddressSpace, Backing, PAGE_SIZE, TASK_SIZE } from './usermem.ts';
 import { MAP_HUGETLB, MAP_PRIVATE } from '../spec/loader/constants.ts';
 import { NOIOMMU_DEVICE_PATH, openNoiommuDevice } from './vfio_device.ts';
 import { iommufdMmap } from './viommu_mmap.ts';
@@ -19,8 +19,36 @@ export type File = { refs: number } & (
   | { kind: 'iommufd'; ctx: IommufdCtx }
   | { kind: 'memfd'; backing: Backing; name: string }
   /** A file the engine creates around one of its objects (the selftest's access file); release() runs on its last close.
-   *  One with ioctl() answers ioctls of its own (the VFIO no-IOMMU device, vfio_device.ts). */
-  | { kind: 'engine'; name: string; owner: object; release(): void; ioctl?(p: Process, request: number, arg: number): number });
+   *  One with ioctl() answers ioctls of its own (the VFIO no-IOMMU device, vfio_device.ts); ops are its read/write/poll. */
+  | { kind: 'engine'; name: string; owner: object; release(): void; ioctl?(p: Process, request: number, arg: number): number; ops?: FileOps });
+
+/**
+ * The file_operations of an engine file that read(2), write(2) and poll(2)
+ * reach, after the VFS checks (Process.read/write/poll). buf and count are
+ * the caller's, as the kernel's handler sees them: the handler copies with
+ * mm.copyTo/copyFrom and answers -EFAULT where copy_to_user would fault.
+ * A file without read (write) is one the kernel opened without FMODE_CAN_READ
+ * (WRITE): EINVAL. A file without poll is always ready (DEFAULT_POLLMASK).
+ * pread/pwrite reach only a file with `positional`: an anonymous inode file
+ * has no FMODE_PREAD/PWRITE, so the VFS answers ESPIPE before the handler.
+ */
+export interface FileOps {
+  /** The count read (>= 0) or -errno. */
+  read?(mm: AddressSpace, buf: number, count: number): number;
+  /** The count written (>= 0) or -errno. */
+  write?(mm: AddressSpace, buf: number, count: number): number;
+  /** The ready mask (EPOLLIN, EPOLLOUT, ...). */
+  poll?(): number;
+  positional?: boolean;
+}
+
+/** poll(2)'s answer for a file without a poll op: EPOLLIN | EPOLLOUT | EPOLLRDNORM | EPOLLWRNORM. */
+const DEFAULT_POLLMASK = 0x1 | 0x4 | 0x40 | 0x100;
+/** Always reported, whatever the caller asked: EPOLLERR | EPOLLHUP | EPOLLNVAL. */
+const POLL_ALWAYS = 0x8 | 0x10 | 0x20;
+const POLLNVAL = 0x20;
+/** MAX_RW_COUNT: INT_MAX rounded down to a page; a longer read or write is cut to it. */
+const MAX_RW_COUNT = 0x7fff_f000;
 
 const DEVICES: Record<string, (p: Process) => IommufdCtx> = {
   '/dev/iommu': (p) => new IommufdCtx(p.fail, p.pins, false, p.config),
@@ -102,6 +130,40 @@ export class Process {
     if (f.kind === 'engine' && f.ioctl) return f.ioctl(this, request >>> 0, arg);
     if (f.kind !== 'iommufd') return -ENOTTY;
     return iommufdIoctl(f.ctx, this.task, request >>> 0, arg, this);
+  }
+
+  /** read(2) (pos undefined) or pread(2) of count bytes into buf: the count or -errno, checked as vfs_read does. */
+  read(fd: number, buf: number, count: number, pos?: number): number {
+    return this.rw(fd, buf, count, pos, 'read');
+  }
+
+  /** write(2) or pwrite(2) of count bytes from buf, checked as vfs_write does. */
+  write(fd: number, buf: number, count: number, pos?: number): number {
+    return this.rw(fd, buf, count, pos, 'write');
+  }
+
+  private rw(fd: number, buf: number, count: number, pos: number | undefined, op: 'read' | 'write'): number {
+    // ksys_pread64 refuses a negative position before it looks the descriptor up.
+    if (pos !== undefined && pos < 0) return -EINVAL;
+    const f = this.fds.get(fd);
+    if (!f) return -EBADF;
+    if (f.kind === 'memfd') return -ENOSYS; // file contents through read(2) are not modelled
+    const ops = f.kind === 'engine' ? f.ops : undefined;
+    // open(2) gives FMODE_PREAD/PWRITE (/dev/iommu); an anonymous inode file the engine makes has neither.
+    if (pos !== undefined && f.kind === 'engine' && !ops?.positional) return -ESPIPE;
+    const handler = ops?.[op];
+    if (!handler) return -EINVAL;
+    if (count < 0 || buf < 0 || buf + count > TASK_SIZE) return -EFAULT; // access_ok
+    return handler.call(ops, this.mm, buf, Math.min(count, MAX_RW_COUNT));
+  }
+
+  /** poll(2) of one descriptor: the revents (POLLNVAL for a descriptor that is not open). Never blocks. */
+  poll(fd: number, events: number): number {
+    const f = this.fds.get(fd);
+    if (!f) return POLLNVAL;
+    const ops = f.kind === 'engine' ? f.ops : undefined;
+    const mask = ops?.poll ? ops.poll() : DEFAULT_POLLMASK;
+    return mask & (events | POLL_ALWAYS);
   }
 
   memfdCreate(name: string): number {

@@ -12,6 +12,8 @@ import { ULONG_MAX } from './io_pagetable.ts';
 import { getIoas } from './ioas.ts';
 import { checkIotlb } from './mock_iommu.ts';
 import { testDirty } from './dirty.ts';
+import { triggerIopf } from './fault.ts';
+import { triggerVevent } from './veventq.ts';
 import { gup } from './pages.ts';
 import { PAGE_SIZE, userAddr } from './usermem.ts';
 import { fieldsOf, payloadOf, type Ucmd } from './ucmd.ts';
@@ -213,6 +215,8 @@ const OPS = new Map<number, TestOp>([
   [OP('IOMMU_TEST_OP_DMABUF_REVOKE'), dmabufRevoke],
   [OP('IOMMU_TEST_OP_MD_CHECK_IOTLB'), checkIotlb],
   [OP('IOMMU_TEST_OP_DIRTY'), testDirty],
+  [OP('IOMMU_TEST_OP_TRIGGER_IOPF'), triggerIopf],
+  [OP('IOMMU_TEST_OP_TRIGGER_VEVENT'), triggerVevent],
 ]);
 
 function iommufdTest(ucmd: Ucmd): number {

@@ -280,6 +280,7 @@ function unsafe(req: Json): boolean {
  *  ones may be refused (errored) for reasons the schema does not see. */
 const REFUSALS: Record<string, RegExp> = {
   munmap: /did not map for the harness/, mprotect: /did not map for the harness/, memWrite: /did not map for the harness/,
+  read: /did not map for the harness/, write: /write takes bytes, or addr and length/,
   open: /NUL byte/, memfdCreate: /NUL byte/, mmap: /flags may only be MAP_HUGETLB/,
 };
 

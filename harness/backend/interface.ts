@@ -23,6 +23,15 @@ export type IoctlArg =
   | { addr: bigint }
   | { value: bigint };
 
+/**
+ * Where read(2)/write(2) finds its buffer: by default one of the backend's
+ * own (read replies with the bytes read; write sends the bytes given); with
+ * addr, the caller's memory at that address (read replies without bytes;
+ * write writes bytes.length bytes from there, the content of bytes unused).
+ * offset makes the call pread(2)/pwrite(2) at that file position.
+ */
+export interface RwAt { addr?: bigint; offset?: bigint }
+
 export interface BackendInfo {
   name: string;
   version: string;
@@ -90,8 +99,9 @@ export interface Backend {
   open(path: string): Promise<SysResult>;
   close(fd: number): Promise<SysResult>;
   ioctl(fd: number, request: number, arg: IoctlArg): Promise<IoctlResult>;
-  read(fd: number, length: number): Promise<SysResult & { bytes?: Uint8Array }>;
-  write(fd: number, bytes: Uint8Array): Promise<SysResult>;
+  read(fd: number, length: number, at?: RwAt): Promise<SysResult & { bytes?: Uint8Array }>;
+  write(fd: number, bytes: Uint8Array, at?: RwAt): Promise<SysResult>;
+  /** poll(2) of one descriptor; revents as poll gives them (POLLNVAL for a descriptor that is not open). */
   poll(fd: number, events: number, timeoutMs: number): Promise<SysResult & { revents?: number }>;
   /** Anonymous memory when fd is omitted, else a mapping of that file. ret is unused; addr is the address.
    *  flags may hold MAP_HUGETLB (anonymous memory only): hugetlb pages, each physically contiguous; and

@@ -5,10 +5,13 @@
 // process's stderr; the next call starts a new process.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { onLines, overlongReason } from './lines.ts';
-import { BackendError, BackendSkipped, BackendStartError, type Backend, type BackendInfo, type IoctlArg, type IoctlResult, type LegacyUapiOp, type LegacyUapiVendor, type SysResult } from './interface.ts';
+import { BackendError, BackendSkipped, BackendStartError, type Backend, type BackendInfo, type IoctlArg, type IoctlResult, type LegacyUapiOp, type LegacyUapiVendor, type RwAt, type SysResult } from './interface.ts';
 
 export { BackendError, BackendSkipped };
 import { PROTOCOL_VERSION, warmValidators, argToWire, fromHex, fromU64, parseReply, toHex, u64, type WireResult } from './protocol.ts';
+
+/** The optional addr and offset of read and write on the wire. */
+const rwAt = (at: RwAt) => ({ ...(at.addr !== undefined ? { addr: u64(at.addr) } : {}), ...(at.offset !== undefined ? { offset: u64(at.offset) } : {}) });
 
 /** Where lines go to and come from: a child process, or a socket to a VM. */
 export interface LineChannel {
@@ -220,8 +223,10 @@ export class ProcessBackend implements Backend {
   open(path: string) { return this.sys('open', { path }); }
   close(fd: number) { return this.sys('close', { fd }); }
   ioctl(fd: number, request: number, arg: IoctlArg): Promise<IoctlResult> { return this.sys('ioctl', { fd, request, arg: argToWire(arg) }); }
-  read(fd: number, length: number) { return this.sys('read', { fd, length }); }
-  write(fd: number, bytes: Uint8Array) { return this.sys('write', { fd, bytes: toHex(bytes) }); }
+  read(fd: number, length: number, at: RwAt = {}) { return this.sys('read', { fd, length, ...rwAt(at) }); }
+  write(fd: number, bytes: Uint8Array, at: RwAt = {}) {
+    return this.sys('write', { fd, ...(at.addr !== undefined ? { length: bytes.length } : { bytes: toHex(bytes) }), ...rwAt(at) });
+  }
   poll(fd: number, events: number, timeoutMs: number) { return this.sys('poll', { fd, events, timeoutMs }); }
   mmap(length: bigint, prot: number, fd?: number, offset?: bigint, flags?: number) {
     return this.sys('mmap', {

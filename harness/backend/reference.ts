@@ -4,13 +4,17 @@ import { Process } from '../../reference/process.ts';
 import { TEST_KERNEL, hasOption, type KernelConfig } from '../../reference/config.ts';
 import { NOIOMMU_DEVICE_PATH } from '../../reference/vfio_device.ts';
 import { physAddr } from '../../reference/noiommu_phys.ts';
-import { EFAULT, EINVAL, ENOSYS } from '../../reference/errno.ts';
+import { EFAULT, EINVAL } from '../../reference/errno.ts';
 import { PAGE_SIZE, TASK_SIZE, userAddr as toAddr } from '../../reference/usermem.ts';
 import { UNIMPLEMENTED } from '../../reference/main.ts';
 import { legacyUapi } from '../../reference/legacy/uapi.ts';
-import { LEGACY_UAPI_OPS, PROCESS_OPS, PROT_READ, PROT_WRITE, type Backend, type BackendInfo, type IoctlArg, type IoctlResult, type LegacyUapiOp, type LegacyUapiVendor, type SysResult } from './interface.ts';
+import { LEGACY_UAPI_OPS, PROCESS_OPS, PROT_READ, PROT_WRITE, type Backend, type BackendInfo, type IoctlArg, type IoctlResult, type LegacyUapiOp, type LegacyUapiVendor, type RwAt, type SysResult } from './interface.ts';
 
 const ok = (ret = 0): SysResult => ({ ret, errno: 0 });
+/** A user address as the engine takes it: beyond user space is any address access_ok refuses. */
+const userBuf = (a: bigint): number => (a >= 0n && a < BigInt(TASK_SIZE) ? Number(a) : TASK_SIZE);
+/** loff_t: a u64 of the wire is signed in the kernel. */
+const filePos = (o?: bigint): number | undefined => (o === undefined ? undefined : Number(BigInt.asIntN(64, o)));
 const res = (rc: number): SysResult => (rc < 0 ? { ret: -1, errno: -rc } : ok(rc));
 const MAX = BigInt(TASK_SIZE);
 const KB_PER_PAGE = PAGE_SIZE / 1024;
@@ -82,9 +86,36 @@ export class ReferenceBackend implements Backend {
     return this.placed(arg.bytes, (at) => legacyUapi(this.proc, op, at, vendor));
   }
 
-  async read(_fd: number, _length: number) { return { ret: -1, errno: ENOSYS }; }
-  async write(_fd: number, _bytes: Uint8Array) { return { ret: -1, errno: ENOSYS }; }
-  async poll(_fd: number, _events: number, _timeoutMs: number) { return { ret: -1, errno: ENOSYS }; }
+  async read(fd: number, length: number, at: RwAt = {}) {
+    const pos = filePos(at.offset);
+    if (at.addr !== undefined) return res(this.proc.read(fd, userBuf(at.addr), length, pos));
+    return this.staged(length, (buf) => this.proc.read(fd, buf, length, pos), true);
+  }
+
+  async write(fd: number, bytes: Uint8Array, at: RwAt = {}) {
+    const pos = filePos(at.offset);
+    if (at.addr !== undefined) return res(this.proc.write(fd, userBuf(at.addr), bytes.length, pos));
+    return this.staged(bytes.length, (buf) => this.proc.write(fd, buf, bytes.length, pos), false, bytes);
+  }
+
+  /** The call on a buffer of the process's own (as the bridge's malloc'd one): bytes copied in first, or read back after a read. */
+  private staged(length: number, call: (buf: number) => number, readBack: boolean, bytes?: Uint8Array) {
+    const mm = this.proc.mm;
+    const at = mm.mmap(Math.max(length, 1), PROT_READ | PROT_WRITE);
+    if (at < 0) return res(at);
+    if (bytes) mm.copyTo(at, bytes);
+    const rc = call(at);
+    const r: SysResult & { bytes?: Uint8Array } = res(rc);
+    if (readBack && rc >= 0) { r.bytes = new Uint8Array(rc); mm.copyFrom(at, r.bytes); }
+    mm.munmap(at, Math.max(length, 1));
+    return r;
+  }
+
+  /** The engine never blocks: a poll with nothing ready answers 0 at once, as poll(2) does after its timeout. */
+  async poll(fd: number, events: number, _timeoutMs: number) {
+    const revents = this.proc.poll(fd, events);
+    return { ret: revents ? 1 : 0, errno: 0, revents };
+  }
 
   async mmap(length: bigint, prot: number, fd?: number, offset = 0n, flags = 0) {
     if (length > MAX || offset > MAX) return { ret: -1, errno: EINVAL };

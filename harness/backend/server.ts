@@ -18,6 +18,12 @@ const plain = (r: Sys): WireResult => ({
   ...(r.vmLockedKb !== undefined ? { vmLockedKb: r.vmLockedKb } : {}),
 });
 
+/** The optional addr and offset of read and write. */
+const rwAt = (r: Request) => ({
+  ...(r.addr !== undefined ? { addr: fromU64(r.addr as string) } : {}),
+  ...(r.offset !== undefined ? { offset: fromU64(r.offset as string) } : {}),
+});
+
 const HANDLERS: Record<string, Handler> = {
   start: async (b) => ({ start: { ...b.info, protocol: PROTOCOL_VERSION } }),
   reset: async (b) => { await b.reset(); return {}; },
@@ -25,8 +31,13 @@ const HANDLERS: Record<string, Handler> = {
   open: async (b, r) => plain(await b.open(r.path as string)),
   close: async (b, r) => plain(await b.close(r.fd as number)),
   ioctl: async (b, r) => plain(await b.ioctl(r.fd as number, r.request as number, argFromWire(r.arg as Record<string, string>))),
-  read: async (b, r) => plain(await b.read(r.fd as number, r.length as number)),
-  write: async (b, r) => plain(await b.write(r.fd as number, fromHex(r.bytes as string))),
+  read: async (b, r) => plain(await b.read(r.fd as number, r.length as number, rwAt(r))),
+  write: async (b, r) => {
+    if ((r.bytes === undefined) === (r.addr === undefined) || (r.addr === undefined) !== (r.length === undefined)) {
+      throw new Error('write takes bytes, or addr and length');
+    }
+    return plain(await b.write(r.fd as number, r.bytes !== undefined ? fromHex(r.bytes as string) : new Uint8Array(r.length as number), rwAt(r)));
+  },
   poll: async (b, r) => plain(await b.poll(r.fd as number, r.events as number, r.timeoutMs as number)),
   mmap: async (b, r) => plain(await b.mmap(fromU64(r.length as string), r.prot as number, r.fd as number | undefined, r.offset ? fromU64(r.offset as string) : undefined, r.flags as number | undefined)),
   munmap: async (b, r) => plain(await b.munmap(fromU64(r.addr as string), fromU64(r.length as string))),

@@ -8,7 +8,7 @@ export const IOAS_FEATURES = [
   'ioas_*.feature', 'vfio_compat*.feature', 'option.feature', 'objects.feature', 'device*.feature', 'pasid*.feature',
   'hw_info*.feature', 'noiommu*.feature', 'access*.feature', 'dmabuf*.feature', 'hwpt_*.feature', 'dirty*.feature',
   'legacy*.feature',
-  'viommu*.feature', 'vdevice*.feature', 'hw_queue*.feature',
+  'viommu*.feature', 'vdevice*.feature', 'hw_queue*.feature', 'fault*.feature', 'veventq*.feature',
 ];
 
 export async function failnthCommand(paths: string[], tags?: string): Promise<number> {

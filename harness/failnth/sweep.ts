@@ -7,7 +7,7 @@
 // state exactly as before it; when a scenario's process exits, nothing may
 // stay pinned or charged.
 import type { Envelope } from '@cucumber/messages';
-import type { Backend, IoctlArg, IoctlResult, LegacyUapiOp, LegacyUapiVendor } from '../backend/interface.ts';
+import type { Backend, IoctlArg, IoctlResult, LegacyUapiOp, LegacyUapiVendor, RwAt, SysResult } from '../backend/interface.ts';
 import { legacyDevice } from '../../reference/legacy/uapi.ts';
 import { ReferenceBackend } from '../backend/reference.ts';
 import { presetBackend } from '../backend/preset.ts';
@@ -68,17 +68,21 @@ class SweepBackend extends ReferenceBackend {
     if (this.n) this.process.fail.arm(this.n);
   }
 
-  override async ioctl(fd: number, request: number, arg: IoctlArg): Promise<IoctlResult> {
+  override ioctl(fd: number, request: number, arg: IoctlArg): Promise<IoctlResult> {
     return this.checked(name(request), () => super.ioctl(fd, request, arg));
   }
 
+  // An event queue's read and write allocate too (a fault read's cookie): the same checks.
+  override read(fd: number, length: number, at?: RwAt) { return this.checked('read', () => super.read(fd, length, at)); }
+  override write(fd: number, bytes: Uint8Array, at?: RwAt) { return this.checked('write', () => super.write(fd, bytes, at)); }
+
   // The 2020 IOMMU UAPI's entry points allocate too (a bind, a fault report).
-  override async legacyUapi(op: LegacyUapiOp, arg: { bytes: Uint8Array } | { addr: bigint }, vendor?: LegacyUapiVendor): Promise<IoctlResult> {
+  override legacyUapi(op: LegacyUapiOp, arg: { bytes: Uint8Array } | { addr: bigint }, vendor?: LegacyUapiVendor): Promise<IoctlResult> {
     return this.checked(`legacyUapi ${op}`, () => super.legacyUapi(op, arg, vendor));
   }
 
-  /** One call named what, with the sweep's checks: after the injected failure fires, ENOMEM (or its own errno) and no change. */
-  private async checked(what: string, run: () => Promise<IoctlResult>): Promise<IoctlResult> {
+  /** One call with the sweep's checks around it: call names the request in a violation. */
+  private async checked<R extends SysResult>(what: string, run: () => Promise<R>): Promise<R> {
     const p = this.process;
     const before = this.n && !this.fired ? observeProcess(p) : '';
     const r = await run();

@@ -14,6 +14,9 @@ export const TABLE_STEPS: { pattern: RegExp; struct: (m: RegExpExecArray, spec: 
   },
   { pattern: /^user memory holding an? ([a-z0-9_]+) as \$[a-z_][a-z0-9_]*:$/, struct: (m, s) => s.structs.get(m[1]!) },
   { pattern: /^user memory holding the first \d+ bytes of an? ([a-z0-9_]+), then an unmapped page, as \$[a-z_][a-z0-9_]*:$/, struct: (m, s) => s.structs.get(m[1]!) },
+  // A record a read(2) of an event queue returned (steps/eventq.steps.ts).
+  { pattern: /^([a-z0-9_]+) record \d+ of the read has:$/, struct: (m, s) => s.structs.get(m[1]!) },
+  { pattern: /^the ([a-z0-9_]+) at byte \d+ of the read has:$/, struct: (m, s) => s.structs.get(m[1]!) },
 ];
 
 /** Lines of a field | value table as [field, value] pairs; the header row "field | value" is optional. */
@@ -37,6 +40,10 @@ export const MOCK_DEVICE_NAMES: Readonly<Record<string, string>> = {
 };
 const MOCK_DEVICE_STEP = /^a mock device (?:with flags .+ )?attached to /;
 
+/** An event queue step "a fault queue as $x" also sets $x_fd, the queue's descriptor, read from this field. */
+export const EVENTQ_NAMES: Readonly<Record<string, string>> = { fault: 'out_fault_fd', veventq: 'out_veventq_fd' };
+const EVENTQ_STEP = /^(?:a fault queue|a vEVENTQ .+)$/;
+
 /**
  * The $names a step sets, as the step definitions do: every step ending
  * "as $x" sets $x ("I remember out_ioas_id as $x", "an IOAS as $x"); a mock
@@ -46,6 +53,7 @@ export function namesSet(text: string): string[] {
   if (text === 'an open iommufd') return ['$iommufd'];
   const m = SETS.exec(text);
   if (!m) return [];
+  if (EVENTQ_STEP.test(m[1]!)) return [m[2]!, `${m[2]}_fd`];
   if (!MOCK_DEVICE_STEP.test(m[1]!)) return [m[2]!];
   return [m[2]!, ...Object.keys(MOCK_DEVICE_NAMES).map((suffix) => `${m[2]}${suffix}`)];
 }
