@@ -82,7 +82,7 @@ Feature: I/O page fault queues deliver a device's page requests and take the res
       | 1          |
       | 0x80000000 |
 
-  @FAULT.ALLOC.RESPOND_FAULT
+  @FAULT.ALLOC.RESPOND_FAULT @linux
   Scenario: A reply that cannot be written back leaves no queue and no descriptor
     When I call IOMMU_FAULT_QUEUE_ALLOC in read-only memory with:
       | field | value |

@@ -81,7 +81,7 @@ Feature: Reading faults from a fault queue and writing responses to it
       | 0   |
       | 40  |
 
-  @FAULT.READ.FAULT @FAULT.COOKIE.DISTINCT
+  @FAULT.READ.FAULT @FAULT.COOKIE.DISTINCT @linux
   Scenario: A read into memory that cannot be written keeps the group for the next read
     Given 4096 bytes of read-only user memory as $ro
     And the mock device $dev_idev raised a page fault at 0x1000
@@ -95,7 +95,7 @@ Feature: Reading faults from a fault queue and writing responses to it
       | addr   | 0x1000 |
       | cookie | 1      |
 
-  @FAULT.READ.FAULT
+  @FAULT.READ.FAULT @linux
   Scenario: A read into an unmapped buffer fails with EFAULT
     Given an unmapped user address as $gone
     And the mock device $dev_idev raised a page fault at 0x1000

@@ -53,7 +53,7 @@ Feature: IOMMU_HW_QUEUE_ALLOC lets the hardware read a guest queue of a vIOMMU
     When I unmap 0x1000 bytes at IOVA MOCK_APERTURE_START + 0x1000 from $ioas
     Then it succeeds
 
-  @HW_QUEUE.ACCESS_OBJECT
+  @HW_QUEUE.ACCESS_OBJECT @linux
   Scenario: The internal access takes the next object id and cannot be destroyed
     Given a selftest HW queue with index 0 for 0x1000 bytes at IOVA MOCK_APERTURE_START on $viommu as $q
     When I call IOMMU_DESTROY with:

@@ -107,7 +107,7 @@ Feature: IOMMU_VDEVICE_ALLOC gives a device its virtual id on a vIOMMU
     When I allocate a vDEVICE of $dev_idev on $viommu2 with virtual id 0x77
     Then it fails with EEXIST
 
-  @VDEVICE.ALLOC.FAILED_LEAVES_NOTHING
+  @VDEVICE.ALLOC.FAILED_LEAVES_NOTHING @linux
   Scenario: A refused vDEVICE leaves no object and no virtual id behind
     Given a mock device attached to $ioas as $dev2
     And a vDEVICE of $dev_idev on $viommu with virtual id 0x99 as $vdev

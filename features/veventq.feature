@@ -124,7 +124,7 @@ Feature: vEVENTQs deliver a vIOMMU's events, numbered, and say when some were lo
     When I write 8 bytes of $buf to $q_fd
     Then it fails with EINVAL
 
-  @VEVENTQ.READ.FAULT
+  @VEVENTQ.READ.FAULT @linux
   Scenario: A read into memory that cannot be written keeps the event
     Given a vEVENTQ of type IOMMU_VEVENTQ_TYPE_SELFTEST and depth 2 on $viommu as $q
     And a vDEVICE of $dev_idev on $viommu with virtual id 0x99 as $vdev
@@ -152,7 +152,7 @@ Feature: vEVENTQs deliver a vIOMMU's events, numbered, and say when some were lo
     When I allocate a vEVENTQ of type IOMMU_VEVENTQ_TYPE_SELFTEST and depth 524288 on $viommu
     Then it succeeds
 
-  @VEVENTQ.ALLOC.ONE_PER_TYPE @VEVENTQ.ALLOC.TYPE
+  @VEVENTQ.ALLOC.ONE_PER_TYPE @VEVENTQ.ALLOC.TYPE @linux
   Scenario: One queue per type and vIOMMU; another type is a queue of its own
     Given a vEVENTQ of type IOMMU_VEVENTQ_TYPE_SELFTEST and depth 2 on $viommu as $q
     When I allocate a vEVENTQ of type IOMMU_VEVENTQ_TYPE_SELFTEST and depth 2 on $viommu
@@ -161,7 +161,7 @@ Feature: vEVENTQs deliver a vIOMMU's events, numbered, and say when some were lo
     Then it succeeds
     And out_veventq_id is $q + 1
 
-  @VEVENTQ.ALLOC.TYPE
+  @VEVENTQ.ALLOC.TYPE @linux
   Scenario: IOMMU_VEVENTQ_TYPE_DEFAULT is refused
     When I allocate a vEVENTQ of type IOMMU_VEVENTQ_TYPE_DEFAULT and depth 2 on $viommu
     Then it fails with EOPNOTSUPP
@@ -186,7 +186,7 @@ Feature: vEVENTQs deliver a vIOMMU's events, numbered, and say when some were lo
     When I allocate a vEVENTQ of type IOMMU_VEVENTQ_TYPE_SELFTEST and depth 2 on $parent
     Then it fails with ENOENT
 
-  @VEVENTQ.ALLOC.RESPOND_FAULT
+  @VEVENTQ.ALLOC.RESPOND_FAULT @linux
   Scenario: A reply that cannot be written back leaves no queue
     When I call IOMMU_VEVENTQ_ALLOC in read-only memory with:
       | field         | value                       |

@@ -141,7 +141,7 @@ Feature: IOMMU_VIOMMU_ALLOC makes a vIOMMU over a nesting parent
       | __reserved | 1                          |
     Then it succeeds
 
-  @VIOMMU.ALLOC.FAILED_LEAVES_NOTHING
+  @VIOMMU.ALLOC.FAILED_LEAVES_NOTHING @linux
   Scenario: A refused allocation leaves no object behind
     When I allocate a vIOMMU of type 0xdead for $dev_idev on $parent
     Then it fails with EOPNOTSUPP
