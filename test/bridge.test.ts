@@ -281,7 +281,7 @@ function unsafe(req: Json): boolean {
 const REFUSALS: Record<string, RegExp> = {
   munmap: /did not map for the harness/, mprotect: /did not map for the harness/, memWrite: /did not map for the harness/,
   read: /did not map for the harness/, write: /write takes bytes, or addr and length/,
-  open: /NUL byte/, memfdCreate: /NUL byte/, mmap: /flags may only be MAP_HUGETLB/,
+  open: /NUL byte/, memfdCreate: /NUL byte/, mmap: /flags may only be MAP_PRIVATE, and MAP_HUGETLB/,
 };
 
 test('random and damaged lines: one schema-valid reply each, no crash, no sanitizer report', { skip, timeout: 120_000 }, async (t) => {
