@@ -17,6 +17,8 @@ import type { Process } from '../../reference/process.ts';
 import { ENOMEM } from '../../reference/errno.ts';
 import { loadSpec } from '../../spec/loader/load.ts';
 import { leaks } from '../../reference/observe.ts';
+import { resolve } from 'node:path';
+import { PROJECT_ROOT } from '../../spec/loader/root.ts';
 
 const spec = loadSpec();
 const name = (request: number) => spec.ioctlByRequest.get(request >>> 0)?.name ?? `request 0x${(request >>> 0).toString(16)}`;
@@ -134,6 +136,8 @@ export async function sweep(opts: { paths: string[]; tags?: string; log?: (line:
   const backend = new SweepBackend();
   const done = new Set<string>();
   const result: SweepResult = { scenarios: 0, injected: 0, maxN: 0, violations: backend.violations, notAtomic: 0, notPassing: [] };
+  /** Every scenario selected (its file:line), known after the first round. */
+  let all: string[] = [];
   for (let n = 0; n <= MAX_N; n++) {
     const collector = new ConformanceCollector('reference', (loc) => backend.begin(loc, done.has(loc) ? 0 : n));
     let fired = 0;
@@ -144,13 +148,16 @@ export async function sweep(opts: { paths: string[]; tags?: string; log?: (line:
       collector.onMessage(e);
     };
     presetBackend(Promise.resolve(backend as Backend));
-    await runWithCucumber({ paths: opts.paths, tags: opts.tags, backend: 'reference', onMessage, quiet: true });
+    // After the first round only the scenarios not done yet run again, each selected by its file:line.
+    const paths = n === 0 ? opts.paths : all.filter((loc) => !done.has(loc)).map((loc) => resolve(PROJECT_ROOT, loc));
+    await runWithCucumber({ paths, tags: opts.tags, backend: 'reference', onMessage, quiet: true });
     if (n === 0) {
       // A scenario the engine skips (it needs an ioctl not modelled yet), or one about another kind
       // of kernel (not applicable to the test kernel swept here), has nothing to sweep.
       const unswept = (st: string) => st === 'skipped' || st === 'not-applicable';
       const skipped = collector.records.filter((r) => unswept(r.status));
       for (const r of skipped) done.add(r.location);
+      all = collector.records.map((r) => r.location);
       result.scenarios = collector.records.length - skipped.length;
       result.notPassing = collector.records.filter((r) => r.status !== 'passed' && !unswept(r.status)).map((r) => `${r.location} ${r.name}`);
       if (result.notPassing.length) return result;
@@ -161,7 +168,7 @@ export async function sweep(opts: { paths: string[]; tags?: string; log?: (line:
     opts.log?.(`n=${n}: ${fired} scenario(s) reached the injected failure, ${done.size} of ${result.scenarios} done`);
     const undone = collector.records.filter((r) => newlyDone.has(r.location) && r.status !== 'passed');
     result.notPassing.push(...undone.map((r) => `${r.location} ${r.name} (without injection at n=${n})`));
-    if (done.size >= collector.records.length) break;
+    if (done.size >= all.length) break;
   }
   result.notAtomic = backend.notAtomic;
   return result;
