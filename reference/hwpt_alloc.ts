@@ -51,7 +51,11 @@ function pagingAlloc(ctx: IommufdCtx, task: Task, ioas: IoasObject, idev: Device
 function nestedAlloc(ctx: IommufdCtx, task: Task, parent: HwptPagingObject, flags: number, data: UserData): HwptNestedObject | number {
   if ((flags & ~(FAULT_ID_VALID | ALLOC_PASID)) || !data.len) return -EOPNOTSUPP;
   if (parent.autoDomain || !parent.nestParent) return -EINVAL;
-  const hwpt = new HwptNestedObject(parent, 0);
+  return mockNested(ctx, task, new HwptNestedObject(parent, 0), flags, data);
+}
+
+/** The mock's nested domain (mock_alloc_domain_nested) for a new nested HWPT: reserved, or -errno with nothing left. */
+function mockNested(ctx: IommufdCtx, task: Task, hwpt: HwptNestedObject, flags: number, data: UserData): HwptNestedObject | number {
   const rc = ctx.objects.reserve(hwpt);
   if (rc) { hwpt.destroy(); return rc; }
   hwpt.pasidCompat = (flags & ALLOC_PASID) !== 0;
@@ -64,15 +68,8 @@ function nestedAlloc(ctx: IommufdCtx, task: Task, parent: HwptPagingObject, flag
 /** iommufd_viommu_alloc_hwpt_nested (every mock device is behind the vIOMMU's mock IOMMU): a reserved nested HWPT or -errno. */
 function viommuNestedAlloc(ctx: IommufdCtx, task: Task, viommu: ViommuObject, flags: number, data: UserData): HwptNestedObject | number {
   if ((flags & ~(FAULT_ID_VALID | ALLOC_PASID)) || !data.len) return -EOPNOTSUPP;
-  const hwpt = new HwptNestedObject(viommu.hwpt, 0, viommu);
-  const rc = ctx.objects.reserve(hwpt);
-  if (rc) { hwpt.destroy(); return rc; }
-  hwpt.pasidCompat = (flags & ALLOC_PASID) !== 0;
   // mock_viommu_alloc_domain_nested: the nested domain of the parent's allocation, tied to the vIOMMU.
-  const iotlb = mockAllocNested(ctx, task, flags & ~FAULT_ID_VALID, data);
-  if (iotlb < 0) { ctx.objects.abort(hwpt); return iotlb; }
-  hwpt.iotlb.fill(iotlb);
-  return hwpt;
+  return mockNested(ctx, task, new HwptNestedObject(viommu.hwpt, 0, viommu), flags, data);
 }
 
 /** The HWPT pt_id asks for, reserved, or -errno. */

@@ -6,7 +6,7 @@ import { encode, nest, type FieldValue } from '../harness/codec/codec.ts';
 import { extendNonZero, extendZero, truncateTo } from '../harness/codec/variants.ts';
 import { PROT_READ, PROT_WRITE } from '../harness/backend/interface.ts';
 import { tableRows } from '../harness/lint/vocabulary.ts';
-import { callFields, expectOk, outValue } from './support/struct-call.ts';
+import { beforeUnmappedPage, callFields, expectOk, outValue } from './support/struct-call.ts';
 import type { IommufdWorld } from './support/world.ts';
 
 async function hwptAlloc(w: IommufdWorld, fields: Record<string, string>): Promise<void> {
@@ -74,12 +74,7 @@ Given('user memory holding these {word} entries as {var}:', async function (this
 Given('user memory holding these {word} entries just before an unmapped page as {var}:',
   async function (this: IommufdWorld, struct: string, name: string, table: DataTable) {
     const bytes = encodeEntries(this, struct, table);
-    const r = await this.backend.mmap(8192n, PROT_READ | PROT_WRITE);
-    assert.ok(!r.errno && r.addr !== undefined, `mmap failed with ${this.errnoName(r.errno)}`);
-    const at = r.addr + 4096n - BigInt(bytes.length);
-    assert.equal((await this.backend.memWrite(at, bytes)).errno, 0, 'writing user memory failed');
-    assert.equal((await this.backend.munmap(r.addr + 4096n, 4096n)).errno, 0, 'munmap failed');
-    this.vars.set(name, at);
+    this.vars.set(name, await beforeUnmappedPage(this, bytes));
   });
 
 async function checkIotlb(w: IommufdWorld, hwpt: string, id: string, value: string): Promise<void> {

@@ -6,10 +6,11 @@
 // kernel: none released reaches it) makes the scenario not applicable.
 import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
-import { BackendSkipped, PROT_READ, PROT_WRITE, type LegacyUapiOp, type LegacyUapiVendor } from '../harness/backend/interface.ts';
+import { BackendSkipped, type LegacyUapiOp, type LegacyUapiVendor } from '../harness/backend/interface.ts';
 import { encode, nest, type FieldValue } from '../harness/codec/codec.ts';
 import { tableRows } from '../harness/lint/vocabulary.ts';
 import type { IoctlDef } from '../spec/loader/types.ts';
+import { beforeUnmappedPage } from './support/struct-call.ts';
 import type { IommufdWorld } from './support/world.ts';
 
 /** The kernel function each operation stands for, and the struct it reads. */
@@ -100,10 +101,5 @@ function firstBytes(w: IommufdWorld, struct: string, n: number, table: DataTable
 Given('user memory holding the first {int} bytes of an {word}, then an unmapped page, as {var}:',
   async function (this: IommufdWorld, n: number, struct: string, name: string, table: DataTable) {
     const bytes = firstBytes(this, struct, n, table);
-    const r = await this.backend.mmap(8192n, PROT_READ | PROT_WRITE);
-    assert.ok(!r.errno && r.addr !== undefined, `mmap failed with ${this.errnoName(r.errno)}`);
-    const at = r.addr + 4096n - BigInt(bytes.length);
-    assert.equal((await this.backend.memWrite(at, bytes)).errno, 0, 'writing user memory failed');
-    assert.equal((await this.backend.munmap(r.addr + 4096n, 4096n)).errno, 0, 'munmap failed');
-    this.vars.set(name, at);
+    this.vars.set(name, await beforeUnmappedPage(this, bytes));
   });

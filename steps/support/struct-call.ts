@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { encode, fieldAt, nest, readPath, type FieldValue } from '../../harness/codec/codec.ts';
 import { fieldPaths } from '../../harness/codec/values.ts';
 import { closest } from '../../harness/codec/nearest.ts';
-import type { IoctlResult } from '../../harness/backend/interface.ts';
+import { PROT_READ, PROT_WRITE, type IoctlResult } from '../../harness/backend/interface.ts';
 import type { IommufdWorld } from './world.ts';
 
 /** Calls `ioctl` on the iommufd `fd` (the default one when omitted) with the named fields set. */
@@ -28,4 +28,14 @@ export function outValue(w: IommufdWorld, field: string): bigint {
   const v = readPath(ioctl.struct, result.bytes, field);
   assert.ok(v !== undefined && typeof v !== 'object', `${field} is not a scalar field of ${ioctl.struct.name}`);
   return BigInt(v as number | bigint);
+}
+
+/** Writes bytes so that they end right at the end of a mapped page with an unmapped page after it; their address. */
+export async function beforeUnmappedPage(w: IommufdWorld, bytes: Uint8Array): Promise<bigint> {
+  const r = await w.backend.mmap(8192n, PROT_READ | PROT_WRITE);
+  assert.ok(!r.errno && r.addr !== undefined, `mmap failed with ${w.errnoName(r.errno)}`);
+  const at = r.addr + 4096n - BigInt(bytes.length);
+  assert.equal((await w.backend.memWrite(at, bytes)).errno, 0, 'writing user memory failed');
+  assert.equal((await w.backend.munmap(r.addr + 4096n, 4096n)).errno, 0, 'munmap failed');
+  return at;
 }
