@@ -4,9 +4,8 @@
 import { constantNum } from '../spec/loader/constants.ts';
 import { EINVAL, ENOMEM } from './errno.ts';
 import type { HwptNestedObject, HwptPagingObject } from './hw_pagetable.ts';
-import type { IoasObject } from './ioas.ts';
 import type { IommufdCtx } from './context.ts';
-import { IommufdObject, type ObjType } from './object.ts';
+import { IommufdObject } from './object.ts';
 import type { VdeviceObject } from './vdevice.ts';
 
 const C = constantNum;

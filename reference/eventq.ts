@@ -3,14 +3,18 @@
 // is read through. The file holds the object (IOMMU_DESTROY answers EBUSY
 // while it is open) and the whole iommufd context, as iommufd_eventq_init
 // takes both; its release drops them. Fault queues are fault.ts.
+import { constantNum } from '../spec/loader/constants.ts';
 import { ENOMEM } from './errno.ts';
 import type { IommufdCtx } from './context.ts';
 import { IommufdObject, type ObjType } from './object.ts';
 import type { File, FileOps } from './process.ts';
 import type { FileTable } from './context.ts';
+import type { Ucmd } from './ucmd.ts';
 
-const EPOLLIN = 0x1;
-const EPOLLRDNORM = 0x40;
+const EPOLLIN = constantNum('POLLIN');
+const EPOLLRDNORM = constantNum('POLLRDNORM');
+/** A fault queue can always take a response (fault.ts). */
+export const EPOLLOUT = constantNum('POLLOUT');
 
 /**
  * The deliver list: first in, first out, a record put back at the head when
@@ -73,6 +77,22 @@ export abstract class EventQueue<T> extends IommufdObject implements FileOps {
     const fd = files.installFile(file);
     if (fd < 0) this.releaseFile();
     return fd;
+  }
+
+  /**
+   * The end of an allocation ioctl: the queue's descriptor, the object's id and
+   * the descriptor written to the given offsets, and the reply. A reply that
+   * cannot be copied out takes the descriptor back (put_unused_fd: it was never
+   * the caller's); its file goes with the aborted object.
+   */
+  respondWithFile(ucmd: Ucmd, files: FileTable, name: string, idAt: number, fdAt: number): number {
+    const fd = this.openFile(files, name);
+    if (fd < 0) return fd;
+    ucmd.setU32(idAt, this.id);
+    ucmd.setU32(fdAt, fd);
+    const r = ucmd.respond();
+    if (r) files.close(fd);
+    return r;
   }
 
   /** iommufd_eventq_fops_release: the object and the context are let go. */

@@ -10,7 +10,7 @@ import { constantNum } from '../spec/loader/constants.ts';
 import { EBUSY, EFAULT, EINVAL, ENOENT, ENOMEM, EOPNOTSUPP, ESPIPE } from './errno.ts';
 import type { DeviceObject } from './device.ts';
 import { NO_PASID } from './device.ts';
-import { EventQueue } from './eventq.ts';
+import { EPOLLOUT, EventQueue } from './eventq.ts';
 import { MinHeap } from './heap.ts';
 import type { HwptObject } from './hw_pagetable.ts';
 import type { IommufdObject } from './object.ts';
@@ -57,7 +57,7 @@ export class FaultObject extends EventQueue<IopfGroup> {
   /** iommufd_fault_iopf_handler: the group joins the deliver list. */
   deliverGroup(group: IopfGroup): void { this.deliver.push(group); }
 
-  override poll(): number { return super.poll() | 0x4; /* EPOLLOUT: a response can always be written */ }
+  override poll(): number { return super.poll() | EPOLLOUT; }
 
   /** xa_alloc of a cookie (lowest free from 1): the cookie or -errno. */
   private allocCookie(group: IopfGroup): number {
@@ -181,14 +181,7 @@ function faultAlloc(ucmd: Ucmd): number {
   const rc = ctx.objects.reserve(fault);
   if (rc) return rc;
   ucmd.newObj = fault;
-  const fd = fault.openFile(ucmd.files, '[iommufd-pgfault]');
-  if (fd < 0) return fd;
-  ucmd.setU32(ALLOC.out_fault_id!, fault.id);
-  ucmd.setU32(ALLOC.out_fault_fd!, fd);
-  const r = ucmd.respond();
-  // put_unused_fd: the descriptor was never the caller's; its file goes with the aborted object.
-  if (r) ucmd.files.close(fd);
-  return r;
+  return fault.respondWithFile(ucmd, ucmd.files, '[iommufd-pgfault]', ALLOC.out_fault_id!, ALLOC.out_fault_fd!);
 }
 
 /** The fault queue of a HWPT made with IOMMU_HWPT_FAULT_ID_VALID, if any. */

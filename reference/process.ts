@@ -10,7 +10,7 @@ import { iommufdIoctl } from './main.ts';
 import { PinLedger } from './pages.ts';
 import { Task } from './task.ts';
 import { type AddressSpace, Backing, PAGE_SIZE, TASK_SIZE } from './usermem.ts';
-import { MAP_HUGETLB, MAP_PRIVATE } from '../spec/loader/constants.ts';
+import { MAP_HUGETLB, MAP_PRIVATE, constantNum } from '../spec/loader/constants.ts';
 import { NOIOMMU_DEVICE_PATH, openNoiommuDevice } from './vfio_device.ts';
 import { iommufdMmap } from './viommu_mmap.ts';
 
@@ -43,10 +43,11 @@ export interface FileOps {
 }
 
 /** poll(2)'s answer for a file without a poll op: EPOLLIN | EPOLLOUT | EPOLLRDNORM | EPOLLWRNORM. */
-const DEFAULT_POLLMASK = 0x1 | 0x4 | 0x40 | 0x100;
+const P = constantNum;
+const DEFAULT_POLLMASK = P('POLLIN') | P('POLLOUT') | P('POLLRDNORM') | P('POLLWRNORM');
 /** Always reported, whatever the caller asked: EPOLLERR | EPOLLHUP | EPOLLNVAL. */
-const POLL_ALWAYS = 0x8 | 0x10 | 0x20;
-const POLLNVAL = 0x20;
+const POLLNVAL = P('POLLNVAL');
+const POLL_ALWAYS = P('POLLERR') | P('POLLHUP') | POLLNVAL;
 /** MAX_RW_COUNT: INT_MAX rounded down to a page; a longer read or write is cut to it. */
 const MAX_RW_COUNT = 0x7fff_f000;
 

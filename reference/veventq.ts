@@ -142,13 +142,7 @@ function veventqAlloc(ucmd: Ucmd): number {
   // From here on a failure aborts the reserved queue, which unlinks it (see iommufdIoctl).
   ucmd.newObj = q;
   q.link();
-  const fd = q.openFile(ucmd.files, '[iommufd-viommu-event]');
-  if (fd < 0) return fd;
-  ucmd.setU32(A.out_veventq_id!, q.id);
-  ucmd.setU32(A.out_veventq_fd!, fd);
-  const r = ucmd.respond();
-  if (r) ucmd.files.close(fd);
-  return r;
+  return q.respondWithFile(ucmd, ucmd.files, '[iommufd-viommu-event]', A.out_veventq_id!, A.out_veventq_fd!);
 }
 
 /**

@@ -3,7 +3,7 @@
 // table and of the device's cache entries. $dev is the selftest object of a
 // mock device (see mock.steps.ts), $dev_idev its DEVICE object.
 import assert from 'node:assert/strict';
-import { Given, Then, When } from '@cucumber/cucumber';
+import { Then, When } from '@cucumber/cucumber';
 import { callFields } from './support/struct-call.ts';
 import type { IommufdWorld } from './support/world.ts';
 

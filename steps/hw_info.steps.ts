@@ -1,7 +1,7 @@
 // Bound devices and what IOMMU_GET_HW_INFO says about them: the selftest's
 // mock devices (by their IOMMUFD_OBJ_DEVICE id), calls repeated with one
 // byte changed or a longer size, and the driver block in the caller's buffer.
-import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
+import { Then, When, type DataTable } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import { readPath } from '../harness/codec/codec.ts';
 import { extendZero } from '../harness/codec/variants.ts';

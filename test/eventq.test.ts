@@ -4,7 +4,7 @@
 // kernel (the vEVENTQ sequence wrap after INT_MAX).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { E, K, session, spec, testCmd } from './ioas_helpers.ts';
+import { E, K, mockDevice, session, spec, testCmd } from './ioas_helpers.ts';
 import { Deque } from '../reference/eventq.ts';
 import { FaultObject } from '../reference/fault.ts';
 import { VeventqObject } from '../reference/veventq.ts';
@@ -36,8 +36,7 @@ test('the deque is first in, first out, takes a record back at the head and drop
 function faultFixture() {
   const s = session();
   const ioas = s.ioas();
-  const md = testCmd(s, 'IOMMU_TEST_OP_MOCK_DOMAIN', ioas);
-  const stdev = Number(md.get('mock_domain.out_stdev_id')), idev = Number(md.get('mock_domain.out_idev_id'));
+  const { stdev, idev } = mockDevice(s, ioas);
   const fq = s.call('IOMMU_FAULT_QUEUE_ALLOC');
   const fault = Number(fq.get('out_fault_id')), fd = Number(fq.get('out_fault_fd'));
   const data = s.p.mm.mmap(4096, 3);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { E, K, session, testCmd } from './ioas_helpers.ts';
+import { E, K, mockDevice, session, testCmd } from './ioas_helpers.ts';
 import { HwptNestedObject, HwptPagingObject } from '../reference/hw_pagetable.ts';
 import { UNIMPLEMENTED } from '../reference/main.ts';
 
@@ -10,8 +10,7 @@ const N = (name: string) => Number(K(name));
 function fixture() {
   const s = session();
   const ioas = s.ioas();
-  const md = testCmd(s, 'IOMMU_TEST_OP_MOCK_DOMAIN', ioas);
-  const idev = Number(md.get('mock_domain.out_idev_id'));
+  const { idev } = mockDevice(s, ioas);
   const data = s.p.mm.mmap(4096, 3);
   const dv = new DataView(new ArrayBuffer(8));
   dv.setUint32(0, N('IOMMU_TEST_IOTLB_DEFAULT'), true);

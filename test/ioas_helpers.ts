@@ -44,3 +44,10 @@ export function session(p = new Process(), path = '/dev/iommu') {
 export function testCmd(s: ReturnType<typeof session>, op: string, id: number, member?: string, payload: Record<string, unknown> = {}): Call {
   return s.call('IOMMU_TEST_CMD', { op: Number(K(op)), id, ...(member ? { [member]: payload } : {}) });
 }
+
+/** IOMMU_TEST_OP_MOCK_DOMAIN on an IOAS or HWPT: the new mock device's ids. */
+export function mockDevice(s: ReturnType<typeof session>, pt: number): { idev: number; stdev: number; hwpt: number } {
+  const md = testCmd(s, 'IOMMU_TEST_OP_MOCK_DOMAIN', pt);
+  const id = (f: string) => Number(md.get(`mock_domain.${f}`));
+  return { idev: id('out_idev_id'), stdev: id('out_stdev_id'), hwpt: id('out_hwpt_id') };
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { E, K, session, testCmd } from './ioas_helpers.ts';
+import { E, K, mockDevice, session } from './ioas_helpers.ts';
 import { UNIMPLEMENTED } from '../reference/main.ts';
 import { allocMmap, destroyMmap, iommufdMmap } from '../reference/viommu_mmap.ts';
 import { Backing, PAGE_SIZE } from '../reference/usermem.ts';
@@ -12,11 +12,10 @@ const N = (name: string) => Number(K(name));
 function fixture() {
   const s = session();
   const ioas = s.ioas();
-  const md = testCmd(s, 'IOMMU_TEST_OP_MOCK_DOMAIN', ioas);
-  const idev = Number(md.get('mock_domain.out_idev_id'));
+  const { idev, stdev } = mockDevice(s, ioas);
   const parent = Number(s.call('IOMMU_HWPT_ALLOC', { dev_id: idev, pt_id: ioas, flags: N('IOMMU_HWPT_ALLOC_NEST_PARENT') }).get('out_hwpt_id'));
   const viommu = Number(s.call('IOMMU_VIOMMU_ALLOC', { type: N('IOMMU_VIOMMU_TYPE_SELFTEST'), dev_id: idev, hwpt_id: parent }).get('out_viommu_id'));
-  return { s, ioas, idev, parent, viommu, stdev: Number(md.get('mock_domain.out_stdev_id')) };
+  return { s, ioas, idev, parent, viommu, stdev };
 }
 
 test('VIOMMU_ALLOC, VDEVICE_ALLOC and HW_QUEUE_ALLOC are modelled', () => {

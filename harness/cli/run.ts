@@ -15,7 +15,6 @@ import type { NdjsonWriter } from '../report/ndjson.ts';
 import type { ConsoleProgress } from '../report/console.ts';
 import type { RunResults } from '../report/results.ts';
 import { lockReports } from '../report/files.ts';
-import { PROJECT_ROOT } from '../../spec/loader/root.ts';
 import { startBackend } from '../backend/start.ts';
 import { peekPreset, takePreset } from '../backend/preset.ts';
 import { BackendStartError, checkBackendName } from '../backend/names.mjs';
